@@ -1,0 +1,223 @@
+/* server.c: the FastCGI worker loop and its front-line checks */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "err.h"
+#include "jsonx.h"
+#include "log.h"
+#include "server.h"
+#include "text.h"
+
+static volatile sig_atomic_t	worker_busy;
+static volatile sig_atomic_t	worker_stop;
+
+/*
+ * An idle worker (blocked in accept) can leave at once; a busy one
+ * finishes its request first, so a stop never cuts a reply short.
+ */
+static void
+worker_on_term(int sig)
+{
+	(void)sig;
+	if (!worker_busy)
+		_exit(0);
+	worker_stop = 1;
+}
+
+static int
+is_json_type(const char *ct)
+{
+	size_t	 n = strlen("application/json");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return 0;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Read and parse the JSON object body of an R_BODY route. */
+static int
+dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
+    const char *content_length, FCGX_Stream *in)
+{
+	char		 err[128];
+	int64_t		 clen = 0;
+	size_t		 got = 0;
+	int		 n;
+
+	if (!is_json_type(rq->content_type))
+		return reply_errorf(rp, 415,
+		    "expected Content-Type: application/json");
+	if (content_length != NULL && *content_length != '\0' &&
+	    text_to_int64(&clen, content_length, 0, INT64_MAX) != 0)
+		return reply_errorf(rp, 400, "invalid Content-Length");
+	if ((size_t)clen > app->max_body)
+		return reply_errorf(rp, 413, "request body too large");
+	if (clen == 0)
+		return reply_errorf(rp, 400, "invalid JSON body: empty");
+	if ((rq->body = malloc((size_t)clen + 1)) == NULL)
+		return reply_errorf(rp, 500, "out of memory");
+	while (in != NULL && got < (size_t)clen &&
+	    (n = FCGX_GetStr(rq->body + got, (int)((size_t)clen - got), in)) > 0)
+		got += (size_t)n;
+	if (got != (size_t)clen)
+		return reply_errorf(rp, 400, "incomplete request body");
+	rq->body[got] = '\0';
+	rq->body_len = got;
+	if (jsonx_parse_strict(&rq->json, rq->body, got, err, sizeof(err)) != 0)
+		return reply_errorf(rp, 400, "invalid JSON body: %s", err);
+	if (!json_object_is_type(rq->json, json_type_object))
+		return reply_errorf(rp, 400,
+		    "invalid JSON body: expected an object");
+	return 0;
+}
+
+int
+server_dispatch(const struct app *app, struct req *rq, struct reply *rp,
+    const char *content_length)
+{
+	struct route_match	 m;
+	char			 raw[64];
+	int			 rc;
+
+	if (rq->method == 0)
+		return reply_errorf(rp, 405, "method not allowed");
+	rc = router_match(&m, app->routes, app->nroutes, rq->method, rq->path);
+	if (rc == ROUTE_NONE)
+		return reply_errorf(rp, 404, "no such route");
+	if (rc == ROUTE_METHOD)
+		return reply_errorf(rp, 405, "method not allowed");
+	if ((m.route->flags & R_BODY) &&
+	    (rc = dispatch_body(app, rq, rp, content_length, rq->in)) != 0)
+		return rc;
+	if (m.id != NULL) {
+		if (m.id_len >= sizeof(raw))
+			return reply_errorf(rp, 400, "invalid id");
+		memcpy(raw, m.id, m.id_len);
+		raw[m.id_len] = '\0';
+		if (uuid_parse(rq->id, raw) != 0)
+			return reply_errorf(rp, 400, "invalid id");
+	}
+	if (m.rest != NULL &&
+	    (rq->rest = text_urldecode(m.rest, m.rest_len, 0)) == NULL)
+		return reply_errorf(rp, 400, "invalid path");
+	if (!(m.route->flags & R_NODB) && db_ensure(rq->db) != 0)
+		return reply_errorf(rp, 503, "database unavailable");
+	rc = m.route->fn(rq, rp);
+	/* A handler that left a transaction open failed before commit. */
+	db_rollback(rq->db);
+	if (rp->status == 0)
+		rc = reply_errorf(rp, 500, "internal error");
+	return rc;
+}
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Split REQUEST_URI into owned path and query copies. */
+static int
+split_uri(struct req *rq, const char *uri)
+{
+	const char	*qm;
+
+	if (uri == NULL || *uri != '/')
+		uri = "/";
+	qm = strchr(uri, '?');
+	rq->path = qm ? strndup(uri, (size_t)(qm - uri)) : strdup(uri);
+	rq->query = strdup(qm ? qm + 1 : "");
+	return rq->path == NULL || rq->query == NULL ? E_FAIL : 0;
+}
+
+static void
+serve_one(FCGX_Request *r, const struct app *app, struct db *db)
+{
+	struct req	 rq;
+	struct reply	 rp;
+	struct timespec	 t0;
+	char		*out = NULL, esc[512];
+	size_t		 len = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&rq, 0, sizeof(rq));
+	memset(&rp, 0, sizeof(rp));
+	rq.db = db;
+	rq.envp = r->envp;
+	rq.method_name = FCGX_GetParam("REQUEST_METHOD", r->envp);
+	rq.method = router_method(rq.method_name);
+	rq.content_type = FCGX_GetParam("CONTENT_TYPE", r->envp);
+	rq.in = r->in;
+	if (split_uri(&rq, FCGX_GetParam("REQUEST_URI", r->envp)) != 0)
+		reply_errorf(&rp, 500, "out of memory");
+	else
+		server_dispatch(app, &rq, &rp,
+		    FCGX_GetParam("CONTENT_LENGTH", r->envp));
+	if ((out = reply_render(&rp, &len)) == NULL) {
+		reply_clear(&rp);
+		rp.status = 500;
+		out = strdup("{\"success\":false,\"data\":null,"
+		    "\"error_data\":null,\"message\":\"out of memory\"}");
+		len = out ? strlen(out) : 0;
+	}
+	FCGX_FPrintF(r->out, "Status: %d %s\r\n"
+	    "Content-Type: application/json\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\n\r\n",
+	    rp.status, reply_reason(rp.status), len);
+	if (out != NULL)
+		FCGX_PutStr(out, (int)len, r->out);
+	log_escape(esc, sizeof(esc), rq.path ? rq.path : "?");
+	log_info("%s %s %d %.1fms", rq.method_name ? rq.method_name : "-",
+	    esc, rp.status, elapsed_ms(&t0));
+	free(out);
+	reply_clear(&rp);
+	req_clear(&rq);
+}
+
+void
+server_worker(int fd, const struct app *app, const struct db_config *dbcfg)
+{
+	FCGX_Request		 r;
+	struct sigaction	 sa;
+	struct db		*db;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_on_term;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	if (app->worker_init != NULL && app->worker_init() != 0)
+		fatalx("worker initialisation failed");
+	if ((db = db_new(dbcfg)) == NULL)
+		fatalx("out of memory");
+	if (FCGX_InitRequest(&r, fd, 0) != 0)
+		fatalx("FCGX_InitRequest failed");
+	/* Connect early so the first request does not pay for it. */
+	(void)db_ensure(db);
+	while (!worker_stop) {
+		if (FCGX_Accept_r(&r) < 0)
+			break;
+		worker_busy = 1;
+		serve_one(&r, app, db);
+		FCGX_Finish_r(&r);
+		worker_busy = 0;
+	}
+	db_free(db);
+	_exit(0);
+}

@@ -1,0 +1,61 @@
+/* db_node.h: the node's SQL, one function per statement group */
+#ifndef SWARM_DB_NODE_H
+#define SWARM_DB_NODE_H
+
+#include <json.h>
+
+#include "db.h"
+
+/* Values of a project row as written by POST/PUT (strings borrowed). */
+struct project_row {
+	const char	*id;
+	const char	*name;
+	const char	*git_repo_path;
+	const char	*setup_script;
+	const char	*dev_script;
+	const char	*cleanup_script;
+	const char	*copy_files;
+};
+
+/* Project JSON objects; all return 0, E_NOTFOUND, E_CONFLICT, E_DB, E_FAIL. */
+int	db_project_list(struct db *, json_object **out);
+int	db_project_get(struct db *, json_object **out, const char *id);
+/* 0 if no project other than except_id (may be NULL) has path. */
+int	db_project_path_free(struct db *, const char *path,
+	    const char *except_id);
+int	db_project_insert(struct db *, const struct project_row *);
+/* NULL name or git_repo_path keeps the stored value. */
+int	db_project_update(struct db *, const struct project_row *);
+int	db_project_delete(struct db *, const char *id);
+
+/* Values of a task row for insert and update (strings borrowed). */
+struct task_row {
+	const char	*id;
+	const char	*project_id;
+	const char	*title;
+	const char	*description;
+	const char	*status;
+	const char	*parent_task_id;
+	const char	*shared_task_id;
+	const char	*validation_steps;
+};
+
+/* TaskWithAttemptStatus objects of a project, newest first, one query. */
+int	db_task_list(struct db *, json_object **out, const char *project_id);
+int	db_task_get(struct db *, json_object **out, const char *id);
+/* The project id of a task, into out[37]; E_NOTFOUND. */
+int	db_task_project(struct db *, char *out, const char *id);
+int	db_task_insert(struct db *, const struct task_row *);
+/*
+ * NULL title/status/parent keep the stored value; NULL description or
+ * validation_steps keep it, "" clears it.
+ */
+int	db_task_update(struct db *, const struct task_row *);
+int	db_task_delete(struct db *, const char *id);
+/* Number of running execution processes of a task's attempts. */
+int	db_task_running(struct db *, long long *out, const char *id);
+/* Replace the task's image set with ids[0..n); E_NOTFOUND for an unknown image. */
+int	db_task_set_images(struct db *, const char *task_id,
+	    char (*ids)[37], size_t n);
+
+#endif

@@ -1,0 +1,30 @@
+/* node.h: the node's route handlers, one file per resource */
+#ifndef SWARM_NODE_H
+#define SWARM_NODE_H
+
+#include "http.h"
+#include "server.h"
+
+extern const struct app node_app;
+
+/* health.c */
+int	health_get(struct req *, struct reply *);
+/* projects.c */
+int	project_list(struct req *, struct reply *);
+int	project_create(struct req *, struct reply *);
+int	project_get(struct req *, struct reply *);
+int	project_update(struct req *, struct reply *);
+int	project_delete(struct req *, struct reply *);
+int	project_branches(struct req *, struct reply *);
+/* project_files.c */
+int	project_files_list(struct req *, struct reply *);
+int	project_file_read(struct req *, struct reply *);
+int	project_search(struct req *, struct reply *);
+/* tasks.c */
+int	task_list(struct req *, struct reply *);
+int	task_create(struct req *, struct reply *);
+int	task_get(struct req *, struct reply *);
+int	task_update(struct req *, struct reply *);
+int	task_delete(struct req *, struct reply *);
+
+#endif

@@ -1,0 +1,266 @@
+/* tasks.c: task routes (list with attempt status, create, get, update, delete) */
+#include <string.h>
+
+#include "db_node.h"
+#include "err.h"
+#include "field.h"
+#include "jsonx.h"
+#include "node.h"
+
+#define MAX_TITLE		4096
+#define MAX_DESCRIPTION		262144
+#define MAX_VALIDATION		65536
+#define MAX_IMAGES		100
+
+static const char *const task_statuses[] = {
+	"todo", "inprogress", "inreview", "done", "cancelled", NULL
+};
+
+enum { TF_PROJECT, TF_TITLE, TF_DESCRIPTION, TF_STATUS, TF_PARENT,
+    TF_IMAGES, TF_SHARED, TF_VALIDATION, TF__MAX };
+
+static const struct field task_create_fields[] = {
+	{ "project_id",		FT_UUID,	F_REQUIRED, 0, NULL },
+	{ "title",		FT_STRING,	F_REQUIRED | F_NONEMPTY, MAX_TITLE, NULL },
+	{ "description",	FT_STRING,	0, MAX_DESCRIPTION, NULL },
+	{ "status",		FT_ENUM,	0, 0, task_statuses },
+	{ "parent_task_id",	FT_UUID,	0, 0, NULL },
+	{ "image_ids",		FT_UUID_ARRAY,	0, MAX_IMAGES, NULL },
+	{ "shared_task_id",	FT_UUID,	0, 0, NULL },
+	{ "validation_steps",	FT_STRING,	0, MAX_VALIDATION, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/* Same slots as the create table; project_id and shared_task_id unused. */
+static const struct field task_update_fields[] = {
+	{ "project_id",		FT_UUID,	0, 0, NULL },
+	{ "title",		FT_STRING,	F_NONEMPTY, MAX_TITLE, NULL },
+	{ "description",	FT_STRING,	0, MAX_DESCRIPTION, NULL },
+	{ "status",		FT_ENUM,	0, 0, task_statuses },
+	{ "parent_task_id",	FT_UUID,	0, 0, NULL },
+	{ "image_ids",		FT_UUID_ARRAY,	0, MAX_IMAGES, NULL },
+	{ "shared_task_id",	FT_UUID,	0, 0, NULL },
+	{ "validation_steps",	FT_STRING,	0, MAX_VALIDATION, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/* A parent must exist and belong to the same project (404 otherwise). */
+static int
+task_parent_or_reply(struct req *rq, struct reply *rp, const char *parent,
+    const char *project_id, const char *self)
+{
+	char	 parent_project[UUID_STRLEN + 1];
+	int	 rc;
+
+	if (parent == NULL)
+		return 0;
+	if (self != NULL && strcmp(parent, self) == 0)
+		return reply_errorf(rp, 400, "a task cannot be its own parent");
+	if ((rc = db_task_project(rq->db, parent_project, parent)) != 0)
+		return reply_err(rp, rc, "parent task");
+	if (strcmp(parent_project, project_id) != 0)
+		return reply_errorf(rp, 404, "parent task not found");
+	return 0;
+}
+
+/*
+ * GET /api/tasks?project_id=: TaskWithAttemptStatus[] newest first.
+ * 400 without a valid project_id, 404 unknown project.
+ */
+int
+task_list(struct req *rq, struct reply *rp)
+{
+	const char	*pid = req_query(rq, "project_id");
+	char		 id[UUID_STRLEN + 1];
+	json_object	*arr;
+	int		 rc;
+
+	if (pid == NULL)
+		return reply_errorf(rp, 400,
+		    "query parameter 'project_id' is required");
+	if (uuid_parse(id, pid) != 0)
+		return reply_errorf(rp, 400,
+		    "query parameter 'project_id' must be a UUID");
+	if ((rc = db_task_list(rq->db, &arr, id)) != 0)
+		return reply_err(rp, rc, NULL);
+	/* An empty list may mean an unknown project: say which. */
+	if (json_object_array_length(arr) == 0) {
+		json_object	*proj;
+
+		if ((rc = db_project_get(rq->db, &proj, id)) != 0) {
+			json_object_put(arr);
+			return reply_err(rp, rc, "project");
+		}
+		json_object_put(proj);
+	}
+	return reply_data(rp, arr);
+}
+
+/*
+ * POST /api/tasks: a task in a local project. 200 with the Task; 400 bad
+ * input; 404 unknown project, parent or image; 409 duplicate
+ * shared_task_id. Images and the task are written in one transaction.
+ */
+int
+task_create(struct req *rq, struct reply *rp)
+{
+	struct field_val v[TF__MAX];
+	struct task_row	 row;
+	char		 id[UUID_STRLEN + 1];
+	json_object	*obj = NULL;
+	int		 rc;
+
+	memset(v, 0, sizeof(v));
+	memset(&row, 0, sizeof(row));
+	if ((rc = fields_parse_or_reply(rp, rq->json, task_create_fields,
+	    v)) != 0)
+		goto out;
+	if ((rc = db_project_get(rq->db, &obj, v[TF_PROJECT].s)) != 0) {
+		rc = reply_err(rp, rc, "project");
+		goto out;
+	}
+	if ((rc = task_parent_or_reply(rq, rp, v[TF_PARENT].s,
+	    v[TF_PROJECT].s, NULL)) != 0)
+		goto out;
+	if (uuid_new(id) != 0) {
+		rc = reply_errorf(rp, 500, "no randomness");
+		goto out;
+	}
+	row.id = id;
+	row.project_id = v[TF_PROJECT].s;
+	row.title = v[TF_TITLE].s;
+	row.description = v[TF_DESCRIPTION].s;
+	row.status = v[TF_STATUS].s;
+	row.parent_task_id = v[TF_PARENT].s;
+	row.shared_task_id = v[TF_SHARED].s;
+	row.validation_steps = v[TF_VALIDATION].s;
+	/* A lone insert commits by itself; with images it is a transaction. */
+	if (v[TF_IMAGES].nuuids > 0 && (rc = db_begin(rq->db)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if ((rc = db_task_insert(rq->db, &row)) != 0) {
+		rc = rc == E_CONFLICT ? reply_errorf(rp, 409,
+		    "a task with this shared_task_id already exists") :
+		    reply_err(rp, rc, "project");
+		goto out;
+	}
+	if (v[TF_IMAGES].nuuids > 0) {
+		if ((rc = db_task_set_images(rq->db, id, v[TF_IMAGES].uuids,
+		    v[TF_IMAGES].nuuids)) != 0 ||
+		    (rc = db_commit(rq->db)) != 0) {
+			rc = reply_err(rp, rc, "image");
+			goto out;
+		}
+	}
+	json_object_put(obj);
+	if ((rc = db_task_get(rq->db, &obj, id)) != 0) {
+		obj = NULL;
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	rc = reply_data(rp, obj);
+	obj = NULL;
+out:
+	json_object_put(obj);
+	fields_clear(v, TF__MAX);
+	return rc;
+}
+
+/* GET /api/tasks/{id}: the Task. 200, 404. */
+int
+task_get(struct req *rq, struct reply *rp)
+{
+	json_object	*obj;
+	int		 rc;
+
+	if ((rc = db_task_get(rq->db, &obj, rq->id)) != 0)
+		return reply_err(rp, rc, "task");
+	return reply_data(rp, obj);
+}
+
+/*
+ * PUT /api/tasks/{id}: omitted or null fields keep their values; an
+ * empty description or validation_steps clears it; image_ids, when
+ * given, replaces the task's images. One transaction. 200, 400, 404.
+ */
+int
+task_update(struct req *rq, struct reply *rp)
+{
+	struct field_val v[TF__MAX];
+	struct task_row	 row;
+	char		 project_id[UUID_STRLEN + 1];
+	json_object	*obj;
+	int		 rc;
+
+	memset(v, 0, sizeof(v));
+	memset(&row, 0, sizeof(row));
+	if ((rc = fields_parse_or_reply(rp, rq->json, task_update_fields,
+	    v)) != 0)
+		goto out;
+	if ((rc = db_begin(rq->db)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if ((rc = db_task_project(rq->db, project_id, rq->id)) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	if ((rc = task_parent_or_reply(rq, rp, v[TF_PARENT].s, project_id,
+	    rq->id)) != 0)
+		goto out;
+	row.id = rq->id;
+	row.title = v[TF_TITLE].s;
+	row.description = v[TF_DESCRIPTION].s;
+	row.status = v[TF_STATUS].s;
+	row.parent_task_id = v[TF_PARENT].s;
+	row.validation_steps = v[TF_VALIDATION].s;
+	if ((rc = db_task_update(rq->db, &row)) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	if (v[TF_IMAGES].present && !v[TF_IMAGES].is_null &&
+	    (rc = db_task_set_images(rq->db, rq->id, v[TF_IMAGES].uuids,
+	    v[TF_IMAGES].nuuids)) != 0) {
+		rc = reply_err(rp, rc, "image");
+		goto out;
+	}
+	if ((rc = db_commit(rq->db)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if ((rc = db_task_get(rq->db, &obj, rq->id)) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	rc = reply_data(rp, obj);
+out:
+	fields_clear(v, TF__MAX);
+	return rc;	/* the dispatcher rolls back an open transaction */
+}
+
+/*
+ * DELETE /api/tasks/{id}: 202 with data null, as the original. 409 while
+ * an execution process of the task runs; 404 unknown. Subtasks lose
+ * their parent link (foreign key ON DELETE SET NULL); attempts,
+ * processes and logs go with the task (cascade).
+ */
+int
+task_delete(struct req *rq, struct reply *rp)
+{
+	long long	 running = 0;
+	int		 rc;
+
+	if ((rc = db_begin(rq->db)) != 0)
+		return reply_err(rp, rc, NULL);
+	if ((rc = db_task_running(rq->db, &running, rq->id)) != 0)
+		return reply_err(rp, rc, NULL);
+	if (running > 0)
+		return reply_errorf(rp, 409, "Task has running execution "
+		    "processes. Please wait for them to complete or stop them "
+		    "first.");
+	if ((rc = db_task_delete(rq->db, rq->id)) != 0 ||
+	    (rc = db_commit(rq->db)) != 0)
+		return reply_err(rp, rc, "task");
+	return reply_null(rp, 202);
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# tests/run.sh — the body of `make test`.
+#
+# 1. contrib/swarm-stack deps   (Debian packages)
+# 2. make all                   (bin/swarm-node)
+# 3. make unit                  (cmocka unit tests under ASan/UBSan)
+# 4. a private stack (MariaDB + swarm-node + nginx) in a fresh temp dir on two
+#    free loopback ports, and the end-to-end tests against it:
+#    node --test tests/e2e/
+# 5. the stack is always stopped and the temp dir removed (even on failure or
+#    Ctrl-C); the last line printed is "N passed, N failed[, N skipped]".
+#
+# Exit status: 0 only if every step ran and no test failed. A step that fails
+# without test counts of its own (build error, crash, stack not starting)
+# counts as one failed test.
+#
+# Environment:
+#   SWARM_TEST_KEEP=1   keep the temp dir (logs, database) for inspection
+#   SWARM_TEST_ONLY=... run only these e2e files (e.g. tests/e2e/tasks.test.mjs)
+#   SWARM_TEST_SKIP_DEPS=1  do not run `swarm-stack deps`
+set -u
+set -o pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+REPO=$(pwd -P)
+export LC_ALL=C.UTF-8
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+FINISHED=0
+STACK_STARTED=0
+DIR=''
+
+note() { printf '\n==> %s\n' "$*"; }
+step_failed() {
+    printf '==> FAILED: %s\n' "$*"
+    FAILED=$((FAILED + 1))
+}
+
+# Sum the numbers of lines matching an extended regex ($1) in file $2; the
+# number is the first run of digits in each matching line.
+sum_matches() {
+    grep -aE "$1" "$2" 2>/dev/null | sed -E 's/[^0-9]*([0-9]+).*/\1/' |
+        awk '{ s += $1 } END { print s + 0 }'
+}
+
+finish() {
+    local rc=$?
+    [ "$FINISHED" = 0 ] || return
+    FINISHED=1
+    trap '' INT TERM
+    if [ "$STACK_STARTED" = 1 ] && [ -d "$DIR" ]; then
+        note "stopping the stack"
+        SWARM_CONF=/dev/null SWARM_VAR="$DIR" timeout 90 contrib/swarm-stack stop 2>&1 ||
+            printf 'swarm-stack stop failed\n'
+    fi
+    if [ -n "$DIR" ] && [ -d "$DIR" ]; then
+        if [ "${SWARM_TEST_KEEP:-0}" = 1 ]; then
+            printf 'kept %s\n' "$DIR"
+        else
+            rm -rf -- "$DIR"
+        fi
+    fi
+    if [ "$rc" -ne 0 ] && [ "$FAILED" -eq 0 ]; then
+        # Interrupted or an unexpected error in this script.
+        FAILED=$((FAILED + 1))
+    fi
+    echo
+    if [ "$SKIPPED" -gt 0 ]; then
+        printf '%d passed, %d failed, %d skipped\n' "$PASSED" "$FAILED" "$SKIPPED"
+    else
+        printf '%d passed, %d failed\n' "$PASSED" "$FAILED"
+    fi
+    [ "$FAILED" -eq 0 ] && exit 0
+    exit 1
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+DIR=$(mktemp -d /tmp/swarm-test.XXXXXX) || { step_failed "mktemp"; exit 1; }
+LOGS=$DIR/test-logs
+mkdir -p "$LOGS"
+
+# ------------------------------------------------------------------ 1. deps
+if [ "${SWARM_TEST_SKIP_DEPS:-0}" != 1 ]; then
+    note "contrib/swarm-stack deps"
+    if ! timeout 300 contrib/swarm-stack deps; then
+        step_failed "contrib/swarm-stack deps"
+    fi
+fi
+
+# ------------------------------------------------------------------ 2. build
+note "make all"
+BUILD_OK=1
+if ! timeout 300 make all; then
+    step_failed "make all"
+    BUILD_OK=0
+fi
+
+# ------------------------------------------------------------------ 3. unit
+note "make unit"
+timeout 300 make unit 2>&1 | tee "$LOGS/unit.log"
+unit_rc=${PIPESTATUS[0]}
+unit_pass=$(sum_matches '^\[  PASSED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
+unit_fail=$(sum_matches '^\[  FAILED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
+unit_skip=$(sum_matches '^\[  SKIPPED \] [0-9]+ test\(s\)' "$LOGS/unit.log")
+# A binary that crashed (ASan abort, signal) prints its header but no summary.
+unit_groups=$(grep -acE '^\[==========\] Running [0-9]+ test' "$LOGS/unit.log")
+unit_done=$(grep -acE '^\[==========\] [0-9]+ test\(s\) run\.' "$LOGS/unit.log")
+unit_crashed=$((unit_groups - unit_done))
+[ "$unit_crashed" -ge 0 ] || unit_crashed=0
+PASSED=$((PASSED + unit_pass))
+FAILED=$((FAILED + unit_fail + unit_crashed))
+SKIPPED=$((SKIPPED + unit_skip))
+printf '==> unit: %d passed, %d failed, %d crashed binaries\n' "$unit_pass" "$unit_fail" "$unit_crashed"
+if [ "$unit_rc" -ne 0 ] && [ $((unit_fail + unit_crashed)) -eq 0 ]; then
+    step_failed "make unit (exit $unit_rc)"
+fi
+
+# ------------------------------------------------------------------ 4. e2e
+if [ "$BUILD_OK" != 1 ]; then
+    step_failed "end-to-end tests not run: the build failed"
+    exit 1
+fi
+
+# Two distinct free loopback ports (both held open while choosing).
+PORTS=$(node -e '
+const net = require("net");
+const a = net.createServer(), b = net.createServer();
+a.listen(0, "127.0.0.1", () => b.listen(0, "127.0.0.1", () => {
+  console.log(a.address().port + " " + b.address().port);
+  a.close(); b.close();
+}));') || { step_failed "picking free ports"; exit 1; }
+read -r HTTP_PORT HTTPS_PORT <<<"$PORTS"
+
+STACK_ENV=(SWARM_CONF=/dev/null SWARM_VAR="$DIR" SWARM_LISTEN=127.0.0.1
+    SWARM_HTTP_PORT="$HTTP_PORT" SWARM_HTTPS_PORT="$HTTPS_PORT" SWARM_WORKERS=4
+    SWARM_DB_NAME=swarm_node)
+
+note "starting the stack in $DIR (http $HTTP_PORT, https $HTTPS_PORT)"
+STACK_STARTED=1
+if ! env "${STACK_ENV[@]}" timeout 180 contrib/swarm-stack start; then
+    step_failed "contrib/swarm-stack start"
+    for f in "$DIR"/log/*; do
+        [ -s "$f" ] && { printf -- '--- %s ---\n' "$f"; tail -n 40 "$f"; }
+    done
+    exit 1
+fi
+
+note "end-to-end tests"
+E2E=(tests/e2e/)
+if [ -n "${SWARM_TEST_ONLY:-}" ]; then
+    read -r -a E2E <<<"$SWARM_TEST_ONLY"
+fi
+# Files run one at a time: the tests compare whole-table checksums in MariaDB
+# before and after rejected requests.
+env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
+    SWARM_VAR="$DIR" SWARM_DB_NAME=swarm_node \
+    timeout 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
+    tee "$LOGS/e2e.log"
+e2e_rc=${PIPESTATUS[0]}
+sed -i 's/\x1b\[[0-9;]*m//g' "$LOGS/e2e.log"
+e2e_pass=$(sum_matches '^ℹ pass [0-9]+' "$LOGS/e2e.log")
+e2e_fail=$(sum_matches '^ℹ fail [0-9]+' "$LOGS/e2e.log")
+e2e_cancel=$(sum_matches '^ℹ cancelled [0-9]+' "$LOGS/e2e.log")
+e2e_skip=$(sum_matches '^ℹ skipped [0-9]+' "$LOGS/e2e.log")
+PASSED=$((PASSED + e2e_pass))
+FAILED=$((FAILED + e2e_fail + e2e_cancel))
+SKIPPED=$((SKIPPED + e2e_skip))
+printf '==> e2e: %d passed, %d failed, %d cancelled\n' "$e2e_pass" "$e2e_fail" "$e2e_cancel"
+if [ "$e2e_rc" -ne 0 ] && [ $((e2e_fail + e2e_cancel)) -eq 0 ]; then
+    step_failed "node --test (exit $e2e_rc)"
+fi
+if [ "$e2e_rc" -ne 0 ] || [ $((e2e_fail + e2e_cancel)) -ne 0 ]; then
+    for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log"; do
+        [ -s "$f" ] && { printf -- '--- last 40 lines of %s ---\n' "$f"; tail -n 40 "$f"; }
+    done
+fi
+exit 0
