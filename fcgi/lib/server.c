@@ -148,8 +148,9 @@ serve_one(FCGX_Request *r, const struct app *app, struct db *db)
 	struct req	 rq;
 	struct reply	 rp;
 	struct timespec	 t0;
-	char		*out = NULL, esc[512];
+	char		*out = NULL, esc[512], head[256];
 	size_t		 len = 0;
+	int		 hlen;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&rq, 0, sizeof(rq));
@@ -172,11 +173,13 @@ serve_one(FCGX_Request *r, const struct app *app, struct db *db)
 		    "\"error_data\":null,\"message\":\"out of memory\"}");
 		len = out ? strlen(out) : 0;
 	}
-	FCGX_FPrintF(r->out, "Status: %d %s\r\n"
+	/* libfcgi's own printf lacks %zu: format the head ourselves. */
+	hlen = snprintf(head, sizeof(head), "Status: %d %s\r\n"
 	    "Content-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n\r\n",
 	    rp.status, reply_reason(rp.status), len);
+	FCGX_PutStr(head, hlen, r->out);
 	if (out != NULL)
 		FCGX_PutStr(out, (int)len, r->out);
 	log_escape(esc, sizeof(esc), rq.path ? rq.path : "?");
