@@ -38,10 +38,11 @@ step_failed() {
     FAILED=$((FAILED + 1))
 }
 
-# Sum the numbers of lines matching an extended regex ($1) in file $2; the
-# number is the first run of digits in each matching line.
+# Sum the numbers in every match of an extended regex ($1) in file $2; the
+# number is the first run of digits in the matched text. Matches need not
+# start a line: a test binary that crashed may leave a line unterminated.
 sum_matches() {
-    grep -aE "$1" "$2" 2>/dev/null | sed -E 's/[^0-9]*([0-9]+).*/\1/' |
+    grep -aoE "$1" "$2" 2>/dev/null | sed -E 's/[^0-9]*([0-9]+).*/\1/' |
         awk '{ s += $1 } END { print s + 0 }'
 }
 
@@ -103,12 +104,12 @@ fi
 note "make unit"
 timeout 300 make unit 2>&1 | tee "$LOGS/unit.log"
 unit_rc=${PIPESTATUS[0]}
-unit_pass=$(sum_matches '^\[  PASSED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
-unit_fail=$(sum_matches '^\[  FAILED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
-unit_skip=$(sum_matches '^\[  SKIPPED \] [0-9]+ test\(s\)' "$LOGS/unit.log")
+unit_pass=$(sum_matches '\[  PASSED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
+unit_fail=$(sum_matches '\[  FAILED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
+unit_skip=$(sum_matches '\[  SKIPPED \] [0-9]+ test\(s\)' "$LOGS/unit.log")
 # A binary that crashed (ASan abort, signal) prints its header but no summary.
-unit_groups=$(grep -acE '^\[==========\] Running [0-9]+ test' "$LOGS/unit.log")
-unit_done=$(grep -acE '^\[==========\] [0-9]+ test\(s\) run\.' "$LOGS/unit.log")
+unit_groups=$(grep -aoE '\[==========\] Running [0-9]+ test' "$LOGS/unit.log" | wc -l)
+unit_done=$(grep -aoE '\[==========\] [0-9]+ test\(s\) run\.' "$LOGS/unit.log" | wc -l)
 unit_crashed=$((unit_groups - unit_done))
 [ "$unit_crashed" -ge 0 ] || unit_crashed=0
 PASSED=$((PASSED + unit_pass))
@@ -162,10 +163,10 @@ env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOGS/e2e.log"
-e2e_pass=$(sum_matches '^ℹ pass [0-9]+' "$LOGS/e2e.log")
-e2e_fail=$(sum_matches '^ℹ fail [0-9]+' "$LOGS/e2e.log")
-e2e_cancel=$(sum_matches '^ℹ cancelled [0-9]+' "$LOGS/e2e.log")
-e2e_skip=$(sum_matches '^ℹ skipped [0-9]+' "$LOGS/e2e.log")
+e2e_pass=$(sum_matches '^ℹ pass [0-9]+$' "$LOGS/e2e.log")
+e2e_fail=$(sum_matches '^ℹ fail [0-9]+$' "$LOGS/e2e.log")
+e2e_cancel=$(sum_matches '^ℹ cancelled [0-9]+$' "$LOGS/e2e.log")
+e2e_skip=$(sum_matches '^ℹ skipped [0-9]+$' "$LOGS/e2e.log")
 PASSED=$((PASSED + e2e_pass))
 FAILED=$((FAILED + e2e_fail + e2e_cancel))
 SKIPPED=$((SKIPPED + e2e_skip))

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <json.h>
 
+#include "cache.h"
 #include "log.h"
 #include "uuid.h"
 
@@ -50,6 +51,7 @@ struct reply {
 	json_object	*error_data;	/* owned */
 	char		*message;	/* owned; NULL on success */
 	int		 bare;		/* emit data without the envelope */
+	struct cache_build cache;	/* publish a 200 reply to the cache */
 };
 
 typedef int	(*handler_fn)(struct req *, struct reply *);

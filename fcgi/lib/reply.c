@@ -147,6 +147,7 @@ out:
 void
 reply_clear(struct reply *rp)
 {
+	cache_build_end(&rp->cache, NULL, 0);
 	json_object_put(rp->data);
 	json_object_put(rp->error_data);
 	free(rp->message);

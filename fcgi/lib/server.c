@@ -182,6 +182,8 @@ serve_one(FCGX_Request *r, const struct app *app, struct db *db)
 	FCGX_PutStr(head, hlen, r->out);
 	if (out != NULL)
 		FCGX_PutStr(out, (int)len, r->out);
+	/* Publish after replying: the client does not wait for the disk. */
+	cache_build_end(&rp.cache, rp.status == 200 ? out : NULL, len);
 	log_escape(esc, sizeof(esc), rq.path ? rq.path : "?");
 	log_info("%s %s %d %.1fms", rq.method_name ? rq.method_name : "-",
 	    esc, rp.status, elapsed_ms(&t0));

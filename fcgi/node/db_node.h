@@ -27,6 +27,8 @@ int	db_project_insert(struct db *, const struct project_row *);
 /* NULL name or git_repo_path keeps the stored value. */
 int	db_project_update(struct db *, const struct project_row *);
 int	db_project_delete(struct db *, const char *id);
+/* Lock a project's row for the transaction; E_NOTFOUND. */
+int	db_project_lock(struct db *, const char *id);
 
 /* Values of a task row for insert and update (strings borrowed). */
 struct task_row {
@@ -52,6 +54,12 @@ int	db_task_insert(struct db *, const struct task_row *);
  */
 int	db_task_update(struct db *, const struct task_row *);
 int	db_task_delete(struct db *, const char *id);
+/*
+ * Ids of the project's tasks (parent NULL) or of a task's subtasks
+ * (project NULL), locked for the transaction: a JSON array of {id}.
+ */
+int	db_task_ids(struct db *, json_object **out, const char *project_id,
+	    const char *parent_id);
 /* Number of running execution processes of a task's attempts. */
 int	db_task_running(struct db *, long long *out, const char *id);
 /* Replace the task's image set with ids[0..n); E_NOTFOUND for an unknown image. */

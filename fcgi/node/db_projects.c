@@ -89,3 +89,18 @@ db_project_delete(struct db *db, const char *id)
 		return rc;
 	return n == 0 ? E_NOTFOUND : 0;
 }
+
+int
+db_project_lock(struct db *db, const char *id)
+{
+	static const char sql[] = "SELECT id FROM projects WHERE id = ? "
+	    "FOR UPDATE";
+	struct db_param	 p[] = { DB_STR(id) };
+	json_object	*row;
+	int		 rc;
+
+	if ((rc = db_query_row(db, &row, sql, p, DB_NPARAMS(p))) != 0)
+		return rc;
+	json_object_put(row);
+	return 0;
+}

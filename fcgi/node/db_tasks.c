@@ -128,6 +128,21 @@ db_task_delete(struct db *db, const char *id)
 }
 
 int
+db_task_ids(struct db *db, json_object **out, const char *project_id,
+    const char *parent_id)
+{
+	static const char of_project[] = "SELECT id FROM tasks "
+	    "WHERE project_id = ? FOR UPDATE";
+	static const char of_parent[] = "SELECT id FROM tasks "
+	    "WHERE parent_task_id = ? FOR UPDATE";
+	struct db_param	 p[] = { DB_STR(project_id != NULL ? project_id :
+	    parent_id) };
+
+	return db_query(db, out, project_id != NULL ? of_project : of_parent,
+	    p, DB_NPARAMS(p));
+}
+
+int
 db_task_running(struct db *db, long long *out, const char *id)
 {
 	static const char sql[] = "SELECT COUNT(*) FROM task_attempts ta "

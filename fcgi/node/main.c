@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "db.h"
 #include "log.h"
 #include "node.h"
@@ -51,5 +52,7 @@ main(int argc, char *argv[])
 	if (sock == NULL || optind != argc)
 		usage();
 	db_config_from_env(&dbcfg);
+	/* Unset: no cache (several hosts on one database must not use one). */
+	cache_init(getenv("SWARM_CACHE_DIR"));
 	return prefork_run(sock, (int)workers, &node_app, &dbcfg);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "board_cache.h"
 #include "db_node.h"
 #include "err.h"
 #include "field.h"
@@ -181,6 +182,7 @@ project_list(struct req *rq, struct reply *rp)
 	json_object	*arr;
 	int		 rc;
 
+	board_cache_projects(rp);
 	if ((rc = db_project_list(rq->db, &arr)) != 0)
 		return reply_err(rp, rc, NULL);
 	return reply_data(rp, arr);
@@ -222,6 +224,7 @@ project_create(struct req *rq, struct reply *rp)
 	if ((rc = db_project_insert(rq->db, &row)) != 0)
 		return rc == E_CONFLICT ? reply_errorf(rp, 409, DUPLICATE_PATH) :
 		    reply_err(rp, rc, NULL);
+	board_changed(1, NULL, NULL, 0);
 	if ((rc = db_project_get(rq->db, &obj, id)) != 0)
 		return reply_err(rp, rc, "project");
 	return reply_data(rp, obj);
@@ -280,20 +283,47 @@ project_update(struct req *rq, struct reply *rp)
 	if ((rc = db_project_update(rq->db, &row)) != 0)
 		return rc == E_CONFLICT ? reply_errorf(rp, 409, DUPLICATE_PATH) :
 		    reply_err(rp, rc, "project");
+	board_changed(1, NULL, NULL, 0);
 	if ((rc = db_project_get(rq->db, &obj, rq->id)) != 0)
 		return reply_err(rp, rc, "project");
 	return reply_data(rp, obj);
 }
 
-/* DELETE /api/projects/{id}: the project and, by cascade, its tasks. */
+/*
+ * DELETE /api/projects/{id}: the project and, by cascade, its tasks.
+ * The project row is locked first, so no task can be added meanwhile
+ * and the list of task files to invalidate is complete. 200, 404.
+ */
 int
 project_delete(struct req *rq, struct reply *rp)
 {
-	int	 rc;
+	json_object	*ids = NULL;
+	const char	**tids = NULL;
+	size_t		 n = 0, i;
+	int		 rc;
 
-	if ((rc = db_project_delete(rq->db, rq->id)) != 0)
-		return reply_err(rp, rc, "project");
-	return reply_null(rp, 200);
+	if ((rc = db_begin(rq->db)) != 0 ||
+	    (rc = db_project_lock(rq->db, rq->id)) != 0 ||
+	    (rc = db_task_ids(rq->db, &ids, rq->id, NULL)) != 0 ||
+	    (rc = db_project_delete(rq->db, rq->id)) != 0 ||
+	    (rc = db_commit(rq->db)) != 0) {
+		rc = reply_err(rp, rc, "project");
+		goto out;
+	}
+	n = json_object_array_length(ids);
+	if (n > 0 && (tids = calloc(n, sizeof(*tids))) == NULL)
+		n = 0;	/* logged below: task files may outlive their task */
+	for (i = 0; i < n; i++)
+		tids[i] = jsonx_get_str(json_object_array_get_idx(ids, i), "id");
+	if (n == 0 && json_object_array_length(ids) > 0)
+		log_warnx("project %s: task cache files not invalidated",
+		    rq->id);
+	board_changed(1, rq->id, tids, n);
+	rc = reply_null(rp, 200);
+out:
+	free(tids);
+	json_object_put(ids);
+	return rc;
 }
 
 /* GET /api/projects/{id}/branches: GitBranch[] of the repository. */

@@ -1,6 +1,7 @@
 /* tasks.c: task routes (list with attempt status, create, get, update, delete) */
 #include <string.h>
 
+#include "board_cache.h"
 #include "db_node.h"
 #include "err.h"
 #include "field.h"
@@ -81,6 +82,7 @@ task_list(struct req *rq, struct reply *rp)
 	if (uuid_parse(id, pid) != 0)
 		return reply_errorf(rp, 400,
 		    "query parameter 'project_id' must be a UUID");
+	board_cache_tasks(rp, id);
 	if ((rc = db_task_list(rq->db, &arr, id)) != 0)
 		return reply_err(rp, rc, NULL);
 	/* An empty list may mean an unknown project: say which. */
@@ -153,6 +155,7 @@ task_create(struct req *rq, struct reply *rp)
 			goto out;
 		}
 	}
+	board_changed(0, row.project_id, NULL, 0);
 	json_object_put(obj);
 	if ((rc = db_task_get(rq->db, &obj, id)) != 0) {
 		obj = NULL;
@@ -174,6 +177,7 @@ task_get(struct req *rq, struct reply *rp)
 	json_object	*obj;
 	int		 rc;
 
+	board_cache_task(rp, rq->id);
 	if ((rc = db_task_get(rq->db, &obj, rq->id)) != 0)
 		return reply_err(rp, rc, "task");
 	return reply_data(rp, obj);
@@ -190,6 +194,7 @@ task_update(struct req *rq, struct reply *rp)
 	struct field_val v[TF__MAX];
 	struct task_row	 row;
 	char		 project_id[UUID_STRLEN + 1];
+	const char	*tid;
 	json_object	*obj;
 	int		 rc;
 
@@ -229,6 +234,8 @@ task_update(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, NULL);
 		goto out;
 	}
+	tid = rq->id;
+	board_changed(0, project_id, &tid, 1);
 	if ((rc = db_task_get(rq->db, &obj, rq->id)) != 0) {
 		rc = reply_err(rp, rc, "task");
 		goto out;
@@ -248,19 +255,45 @@ out:
 int
 task_delete(struct req *rq, struct reply *rp)
 {
+	char		 project_id[UUID_STRLEN + 1];
+	json_object	*children = NULL;
+	const char	*ids[1 + 64];
 	long long	 running = 0;
+	size_t		 n, i;
 	int		 rc;
 
-	if ((rc = db_begin(rq->db)) != 0)
-		return reply_err(rp, rc, NULL);
-	if ((rc = db_task_running(rq->db, &running, rq->id)) != 0)
-		return reply_err(rp, rc, NULL);
-	if (running > 0)
-		return reply_errorf(rp, 409, "Task has running execution "
+	if ((rc = db_begin(rq->db)) != 0 ||
+	    (rc = db_task_project(rq->db, project_id, rq->id)) != 0 ||
+	    (rc = db_task_running(rq->db, &running, rq->id)) != 0 ||
+	    (rc = db_task_ids(rq->db, &children, NULL, rq->id)) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	if (running > 0) {
+		rc = reply_errorf(rp, 409, "Task has running execution "
 		    "processes. Please wait for them to complete or stop them "
 		    "first.");
+		goto out;
+	}
 	if ((rc = db_task_delete(rq->db, rq->id)) != 0 ||
-	    (rc = db_commit(rq->db)) != 0)
-		return reply_err(rp, rc, "task");
-	return reply_null(rp, 202);
+	    (rc = db_commit(rq->db)) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	/* The subtasks' rows changed too (parent_task_id became null). */
+	ids[0] = rq->id;
+	n = json_object_array_length(children);
+	for (i = 0; i < n; i += 64) {
+		size_t	 k, m = n - i < 64 ? n - i : 64;
+
+		for (k = 0; k < m; k++)
+			ids[1 + k] = jsonx_get_str(
+			    json_object_array_get_idx(children, i + k), "id");
+		board_changed(0, NULL, ids + 1, m);
+	}
+	board_changed(0, project_id, ids, 1);
+	rc = reply_null(rp, 202);
+out:
+	json_object_put(children);
+	return rc;
 }

@@ -60,6 +60,10 @@ const MALFORMED = [
 	['bad escape', '{"title":"\\x41"}'],
 	['NaN', '{"title":NaN}'],
 	['Infinity', '{"remote_version":Infinity}'],
+	['-Infinity', '{"name":-Infinity}'],
+	['hex number', '{"title":0x10}'],
+	['leading zero', '{"title":012}'],
+	['bare word', '{"title":True}'],
 	['C comment', '/* c */ {"title":"x"}'],
 	['line comment', '{"title":"x" // c\n}'],
 	['unterminated string', '{"title":"abc}'],
@@ -87,13 +91,20 @@ describe('malformed JSON bodies -> 400 invalid JSON body', () => {
 	const LABELS = ['POST /api/projects', 'PUT /api/projects/{id}', 'POST /api/tasks', 'PUT /api/tasks/{id}'];
 	for (const r of [0, 1, 2, 3]) {
 		test(`${LABELS[r]}: each malformed body is rejected`, async () => {
+			// Every case runs; the failure lists all bodies that got through.
 			const route = bodyRoutes()[r];
+			const bad = [];
 			for (const [what, body] of MALFORMED) {
-				const res = await rejects(route.method, route.path, {
-					body, headers: { 'Content-Type': 'application/json' },
-				}, 400, MSG.invalidJson);
-				assert.ok(res, what);
+				try {
+					await rejects(route.method, route.path, {
+						body, headers: { 'Content-Type': 'application/json' },
+					}, 400, MSG.invalidJson);
+				} catch (e) {
+					bad.push(`${what} ${JSON.stringify(body)}: ${e.message.split('\n')[0].slice(0, 240)}`);
+				}
 			}
+			if (bad.length > 0)
+				assert.fail(`malformed bodies not rejected:\n${bad.join('\n')}`);
 		});
 	}
 
@@ -316,6 +327,16 @@ describe('POST /api/tasks field validation', () => {
 
 	test('empty title', async () => {
 		await rejects('POST', route, { json: { ...base(), title: '' } }, 400, MSG.notEmpty('title'));
+		await rejects('POST', route, { json: { ...base(), title: ' \t\n ' } }, 400, MSG.notEmpty('title'));
+	});
+
+	test('NUL inside a string', async () => {
+		await rejects('POST', route, { json: { ...base(), title: 'a\u0000b' } }, 400,
+		    "field 'title' must not contain NUL characters");
+		await rejects('POST', route, { json: { ...base(), description: '\u0000' } }, 400,
+		    "field 'description' must not contain NUL characters");
+		await rejects('POST', '/api/projects', { json: { name: 'a\u0000', git_repo_path: freshPath(),
+		    use_existing_repo: false } }, 400, "field 'name' must not contain NUL characters");
 	});
 
 	test('over the length limits', async () => {
@@ -326,7 +347,8 @@ describe('POST /api/tasks field validation', () => {
 		await rejects('POST', route, { json: { ...base(), validation_steps: 'v'.repeat(65537) } }, 400,
 		    MSG.tooLong('validation_steps', 65536));
 		const ids = Array.from({ length: 101 }, () => randomUuid());
-		await rejects('POST', route, { json: { ...base(), image_ids: ids } }, 400, /image_ids/);
+		await rejects('POST', route, { json: { ...base(), image_ids: ids } }, 400,
+		    "field 'image_ids' has too many entries (max 100)");
 	});
 
 	test('unknown ids -> 404', async () => {
@@ -341,8 +363,8 @@ describe('POST /api/tasks field validation', () => {
 	test('duplicate shared_task_id is a 409 conflict, not a 500', async () => {
 		const sid = randomUuid();
 		const t = ok(await api('POST', route, { json: { ...base(), shared_task_id: sid } }));
-		const res = await rejects('POST', route, { json: { ...base(), shared_task_id: sid } }, 409);
-		assert.ok(res);
+		await rejects('POST', route, { json: { ...base(), shared_task_id: sid } }, 409,
+		    'a task with this shared_task_id already exists');
 		ok(await api('DELETE', `/api/tasks/${t.id}`), 202);
 	});
 });
@@ -378,6 +400,23 @@ describe('PUT /api/tasks/{id} field validation', () => {
 		await rejects('PUT', route(), { json: { description: 'half', title: '' } }, 400, MSG.notEmpty('title'));
 		await rejects('PUT', `/api/projects/${proj.id}`, { json: { name: 'half', setup_script: 5 } }, 400,
 		    MSG.mustString('setup_script'));
+	});
+
+	test('a task cannot be its own parent', async () => {
+		await rejects('PUT', route(), { json: { parent_task_id: task.id } }, 400,
+		    'a task cannot be its own parent');
+	});
+
+	test('a parent from another project is not found', async () => {
+		const other = await createProject(makeRepo(path.join(scratch, 'other-project')), { name: 'other' });
+		try {
+			const foreign = await createTask(other.id, { title: 'foreign parent' });
+			await rejects('PUT', route(), { json: { parent_task_id: foreign.id } }, 404, MSG.parentNotFound);
+			await rejects('POST', '/api/tasks', { json: { project_id: proj.id, title: 'x',
+			    parent_task_id: foreign.id } }, 404, MSG.parentNotFound);
+		} finally {
+			await deleteProjectQuietly(other.id);
+		}
 	});
 
 	test('unknown parent and image -> 404', async () => {

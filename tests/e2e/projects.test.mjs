@@ -191,6 +191,23 @@ describe('POST /api/projects', () => {
 		}, 409, MSG.duplicatePath);
 	});
 
+	test('the path is stored canonical; other spellings of it are duplicates', async () => {
+		const repo = newRepo();
+		const p = await project({}, repo + '/');
+		assert.equal(p.git_repo_path, repo, 'trailing slash removed');
+		const parent = path.dirname(repo);
+		const base = path.basename(repo);
+		fs.symlinkSync(repo, path.join(scratch, `link-${base}`));
+		for (const spelling of [repo + '/', `${parent}/./${base}`, `${parent}/x/../${base}`,
+		    '/' + repo, path.join(scratch, `link-${base}`)])
+			await rejects('POST', '/api/projects', {
+				json: { name: 'dup', git_repo_path: spelling, use_existing_repo: true },
+			}, 409, MSG.duplicatePath);
+		const other = await project();
+		await rejects('PUT', `/api/projects/${other.id}`, { json: { git_repo_path: repo + '/' } },
+		    409, MSG.duplicatePath);
+	});
+
 	test('use_existing_repo:true on a missing path -> 400, nothing written', async () => {
 		const missing = path.join(scratch, 'does-not-exist');
 		await rejects('POST', '/api/projects', {

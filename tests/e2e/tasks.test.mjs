@@ -112,6 +112,21 @@ describe('POST /api/tasks', () => {
 		}
 	});
 
+	test('concurrent creates all land, each once', async () => {
+		const p = await createProject(makeRepo(path.join(scratch, 'parallel')), { name: 'parallel' });
+		try {
+			const made = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+			    createTask(p.id, { title: `parallel ${i}` })));
+			assert.equal(new Set(made.map((t) => t.id)).size, 24);
+			assert.equal(sqlCount(`SELECT COUNT(*) FROM tasks WHERE project_id = ${q(p.id)}`), 24);
+			const list = ok(await api('GET', `/api/tasks?project_id=${p.id}`));
+			assert.deepEqual(list.map((t) => t.title).sort(), made.map((t) => t.title).sort());
+			assertNewestFirst(list, 'tasks');
+		} finally {
+			await deleteProjectQuietly(p.id);
+		}
+	});
+
 	test('length limits are inclusive and counted in bytes', async () => {
 		const title = '😀'.repeat(1024); // 4096 bytes, 1024 code points
 		assert.equal(Buffer.byteLength(title), 4096);
@@ -165,6 +180,10 @@ describe('GET /api/tasks?project_id=', () => {
 		} finally {
 			await deleteProjectQuietly(p.id);
 		}
+	});
+
+	test('unknown project_id -> 404 project not found', async () => {
+		fails(await api('GET', `/api/tasks?project_id=${randomUuid()}`), 404, MSG.projectNotFound);
 	});
 
 	test('missing project_id -> 400; malformed -> 400', async () => {
