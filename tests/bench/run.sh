@@ -257,7 +257,7 @@ if [ "$PEER" != 0 ]; then
 fi
 
 # ------------------------------------------------------------ wrk
-declare -A RES=()
+declare -A RES=() SIZE=()
 # measure SIDE NAME URL [post]: warm-up (GET only), then the measured run.
 # Sets RES[SIDE.NAME] = "rps p50 p99 non2xx errors requests".
 measure() {
@@ -280,6 +280,13 @@ measure() {
         die "wrk failed on $side $name $url (exit $rc)"
     fi
     RES[$side.$name]=$line
+    if [ -z "$post" ]; then
+        SIZE[$side.$name]=$(curl -sS --max-time 30 -o /dev/null -w '%{size_download}' "$url" 2>/dev/null || echo '?')
+    else
+        SIZE[$side.$name]=$(curl -sS --max-time 30 -o /dev/null -w '%{size_download}' \
+            -H 'content-type: application/json' -d "{\"project_id\":\"$proj\",\"title\":\"wrk task\",\"description\":\"created by wrk\"}" \
+            "$url" 2>/dev/null || echo '?')
+    fi
     set -- $line
     printf '  %-5s %-16s rps %-9s p50 %-8s p99 %-9s non2xx %s errors %s\n' "$side" "$name" "$1" "$2" "$3" "$4" "$5"
 }
@@ -351,6 +358,7 @@ for ep in $EPS; do
     say "$ep $1 $2 $3 $4 $5"
 done
 say "# requests:$(for ep in $EPS; do set -- ${RES[swarm.$ep]}; printf ' %s=%s' "$ep" "$6"; done)"
+say "# response bytes:$(for ep in $EPS; do printf ' %s=%s' "$ep" "${SIZE[swarm.$ep]}"; done)"
 say "# tasks after create: $SW_TASKS"
 if [ "$PEER" != 0 ]; then
     say
@@ -360,6 +368,7 @@ if [ "$PEER" != 0 ]; then
         say "$ep $1 $2 $3 $4 $5"
     done
     say "# requests:$(for ep in $EPS; do set -- ${RES[ref.$ep]}; printf ' %s=%s' "$ep" "$6"; done)"
+say "# response bytes:$(for ep in $EPS; do printf ' %s=%s' "$ep" "${SIZE[ref.$ep]}"; done)"
     say "# tasks after create: $VK_TASKS"
 fi
 

@@ -37,6 +37,7 @@ before(async () => {
 	write('src/unicode.txt', 'héllo wörld ✓ 🐝\n');
 	write('Docs/guide.md', 'guide\n');
 	write('odd/sp ace & ü #%+?.txt', 'odd name\n');
+	write('src/latin1.txt', Buffer.from([0x61, 0xff, 0x62, 0xc3, 0x28, 0x0a]));
 	for (let i = 1; i <= 15; i++)
 		write(`many/needle-${String(i).padStart(2, '0')}.txt`, `${i}\n`);
 	git(repo, 'add', '-A');
@@ -179,6 +180,7 @@ describe('GET /api/projects/{id}/files', () => {
 		assert.equal(d.current_path, 'src');
 		assert.deepEqual(d.entries.map((e) => [e.name, e.path, e.is_directory]), [
 			['util', 'src/util', true],
+			['latin1.txt', 'src/latin1.txt', false],
 			['main.c', 'src/main.c', false],
 			['unicode.txt', 'src/unicode.txt', false],
 		]);
@@ -248,6 +250,12 @@ describe('GET /api/projects/{id}/files/{path}', () => {
 		    MSG.fileMissing);
 		const found = ok(await api('GET', url(`/search?q=${encodeURIComponent('ace & ü')}`)));
 		assert.ok(found.some((r) => r.path === `odd/${name}`), JSON.stringify(found));
+	});
+
+	test('invalid UTF-8 is replaced with U+FFFD, size is the byte size', async () => {
+		const d = ok(await api('GET', url('/files/src/latin1.txt')));
+		assert.equal(d.content, 'a\uFFFDb\uFFFD(\n');
+		assert.equal(d.size_bytes, 6);
 	});
 
 	test('a symlink that stays inside the repository is readable', async () => {
@@ -394,6 +402,12 @@ describe('GET /api/projects/{id}/search', () => {
 		await rejects('GET', url('/search?q=&mode=settings'), {}, 400, MSG.emptyQuery);
 	});
 
+	test('q over 256 bytes -> 400', async () => {
+		await rejects('GET', url(`/search?q=${'q'.repeat(257)}`), {}, 400,
+		    "query parameter 'q' is too long (max 256 bytes)");
+		ok(await api('GET', url(`/search?q=${'q'.repeat(256)}`)));
+	});
+
 	test('unknown mode -> 400', async () => {
 		await rejects('GET', url('/search?q=main&mode=bogus'), {}, 400,
 		    "query parameter 'mode' must be one of settings, task_form");
@@ -409,5 +423,24 @@ describe('GET /api/projects/{id}/search', () => {
 		const d = ok(await api('GET', `/api/projects/${emptyProj.id}/files`));
 		assert.deepEqual(d.entries, []);
 		assert.deepEqual(ok(await api('GET', `/api/projects/${emptyProj.id}/search?q=x`)), []);
+	});
+});
+
+describe('a project whose directory is gone', () => {
+	test('branches and search -> 404 project repository not found; files -> 404', async () => {
+		const dir = makeRepo(path.join(scratch, 'vanishing'));
+		const p = await createProject(dir, { name: 'vanishing' });
+		try {
+			fs.rmSync(dir, { recursive: true, force: true });
+			const base = `/api/projects/${p.id}`;
+			fails(await api('GET', `${base}/branches`), 404, 'project repository not found');
+			fails(await api('GET', `${base}/search?q=x`), 404, 'project repository not found');
+			fails(await api('GET', `${base}/files`), 404, MSG.dirMissing);
+			fails(await api('GET', `${base}/files/README.md`), 404, MSG.fileMissing);
+			// The project itself is still there.
+			assert.equal(ok(await api('GET', base)).id, p.id);
+		} finally {
+			await deleteProjectQuietly(p.id);
+		}
 	});
 });

@@ -432,3 +432,28 @@ describe('DELETE /api/projects/{id}', () => {
 		await rejects('DELETE', `/api/projects/${randomUuid()}`, {}, 404, MSG.projectNotFound);
 	});
 });
+
+// GET /api/projects may be answered from a reply rendered to disk; each
+// write below follows a read that could have filled that cache.
+describe('project list after writes (no stale replies)', () => {
+	test('create, rename, delete show at once in the list', async () => {
+		const list0 = ok(await api('GET', '/api/projects'));
+		ok(await api('GET', '/api/projects'));
+		const p = await createProject(newRepo(), { name: 'rw list' });
+		let list = ok(await api('GET', '/api/projects'));
+		assert.equal(list.length, list0.length + 1);
+		assert.deepEqual(list[0], p, 'new project first');
+		for (let i = 0; i < 5; i++) {
+			const u = ok(await api('PUT', `/api/projects/${p.id}`, {
+				json: { name: `rw list v${i}`, setup_script: `echo ${i}` },
+			}));
+			list = ok(await api('GET', '/api/projects'));
+			assert.deepEqual(list.find((x) => x.id === p.id), u, `list after PUT #${i}`);
+			assert.deepEqual(ok(await api('GET', `/api/projects/${p.id}`)), u);
+		}
+		ok(await api('DELETE', `/api/projects/${p.id}`));
+		list = ok(await api('GET', '/api/projects'));
+		assert.ok(!list.some((x) => x.id === p.id), 'deleted project gone from list');
+		assert.equal(list.length, list0.length);
+	});
+});

@@ -318,3 +318,96 @@ describe('DELETE /api/tasks/{id}', () => {
 		await rejects('DELETE', '/api/tasks/xyz', {}, 400, MSG.invalidId);
 	});
 });
+
+// GETs of a task and of a project's task list may be answered from replies
+// rendered to disk (served by nginx). Every read below follows a read that
+// could have filled that cache, so a stale file shows up as a failure.
+describe('reads after writes (no stale replies)', () => {
+	async function listOf(projectId)
+	{
+		return ok(await api('GET', `/api/tasks?project_id=${projectId}`));
+	}
+
+	test('list and task reflect create, update and delete at once', async () => {
+		const p = await createProject(makeRepo(path.join(scratch, 'rw')), { name: 'rw' });
+		try {
+			assert.deepEqual(await listOf(p.id), []);
+			assert.deepEqual(await listOf(p.id), []);
+			const a = await createTask(p.id, { title: 'rw a' });
+			let list = await listOf(p.id);
+			assert.deepEqual(list.map((t) => t.id), [a.id], 'create visible in list');
+			assert.deepEqual(ok(await api('GET', `/api/tasks/${a.id}`)), a);
+			await pause();
+			const b = await createTask(p.id, { title: 'rw b' });
+			list = await listOf(p.id);
+			assert.deepEqual(list.map((t) => t.id), [b.id, a.id], 'second create visible');
+
+			for (let i = 0; i < 10; i++) {
+				const u = ok(await api('PUT', `/api/tasks/${a.id}`, {
+					json: { title: `rw a v${i}`, status: STATUSES[i % STATUSES.length] },
+				}));
+				assert.deepEqual(ok(await api('GET', `/api/tasks/${a.id}`)), u, `GET after PUT #${i}`);
+				const entry = (await listOf(p.id)).find((t) => t.id === a.id);
+				assert.deepEqual(taskPart(entry), u, `list after PUT #${i}`);
+			}
+
+			ok(await api('DELETE', `/api/tasks/${b.id}`), 202);
+			fails(await api('GET', `/api/tasks/${b.id}`), 404, MSG.taskNotFound);
+			assert.deepEqual((await listOf(p.id)).map((t) => t.id), [a.id], 'delete visible in list');
+		} finally {
+			await deleteProjectQuietly(p.id);
+		}
+	});
+
+	test('deleting a parent updates the cached child and list', async () => {
+		const p = await createProject(makeRepo(path.join(scratch, 'rw-parent')), { name: 'rw parent' });
+		try {
+			const parent = await createTask(p.id, { title: 'parent' });
+			const child = await createTask(p.id, { title: 'child', parent_task_id: parent.id });
+			assert.equal(ok(await api('GET', `/api/tasks/${child.id}`)).parent_task_id, parent.id);
+			assert.equal((await listOf(p.id)).find((t) => t.id === child.id).parent_task_id, parent.id);
+			ok(await api('DELETE', `/api/tasks/${parent.id}`), 202);
+			assert.equal(ok(await api('GET', `/api/tasks/${child.id}`)).parent_task_id, null);
+			const list = await listOf(p.id);
+			assert.deepEqual(list.map((t) => t.id), [child.id]);
+			assert.equal(list[0].parent_task_id, null);
+		} finally {
+			await deleteProjectQuietly(p.id);
+		}
+	});
+
+	test('deleting a project: its cached tasks and list are gone', async () => {
+		const p = await createProject(makeRepo(path.join(scratch, 'rw-project')), { name: 'rw project' });
+		const t = await createTask(p.id, { title: 'cached' });
+		assert.deepEqual(ok(await api('GET', `/api/tasks/${t.id}`)), t);
+		assert.equal((await listOf(p.id)).length, 1);
+		ok(await api('DELETE', `/api/projects/${p.id}`));
+		fails(await api('GET', `/api/tasks/${t.id}`), 404, MSG.taskNotFound);
+		fails(await api('GET', `/api/tasks?project_id=${p.id}`), 404, MSG.projectNotFound);
+	});
+
+	test('parallel writers each read their own writes', async () => {
+		const p = await createProject(makeRepo(path.join(scratch, 'rw-par')), { name: 'rw par' });
+		try {
+			const tasks = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+			    createTask(p.id, { title: `par ${i}` })));
+			await Promise.all(tasks.map(async (t, w) => {
+				for (let i = 0; i < 8; i++) {
+					const title = `w${w} v${i}`;
+					const u = ok(await api('PUT', `/api/tasks/${t.id}`, { json: { title } }));
+					assert.equal(u.title, title);
+					assert.equal(ok(await api('GET', `/api/tasks/${t.id}`)).title, title,
+					    `GET after own PUT (writer ${w}, ${i})`);
+					const entry = (await listOf(p.id)).find((x) => x.id === t.id);
+					assert.equal(entry.title, title, `list after own PUT (writer ${w}, ${i})`);
+				}
+			}));
+			const final = await listOf(p.id);
+			assert.equal(final.length, 6);
+			for (const t of final)
+				assert.equal(dbTask(t.id).title, t.title, 'list agrees with MariaDB');
+		} finally {
+			await deleteProjectQuietly(p.id);
+		}
+	});
+});

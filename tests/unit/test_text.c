@@ -223,7 +223,8 @@ text_is_utf8_table(void **state)
 		{ B(""),			1 },
 		{ B("abc"),			1 },
 		{ B("\x7f"),			1 },
-		{ B("\xc2\x80"),		1 },	/* U+0080, smallest 2-byte */
+		{ B("\xc2\x80"),
+		  1 }, /* U+0080, smallest 2-byte */
 		{ B("\xc3\xa9"),		1 },	/* é */
 		{ B("caf\xc3\xa9!"),		1 },
 		{ B("\xdf\xbf"),		1 },	/* U+07FF */
