@@ -15,16 +15,29 @@ only_spaces(const char *s)
 	return 1;
 }
 
+/* The string of j if it is a string without embedded NUL, else NULL. */
+static const char *
+plain_string(json_object *j)
+{
+	const char	*s;
+
+	if (!json_object_is_type(j, json_type_string))
+		return NULL;
+	s = json_object_get_string(j);
+	return strlen(s) == (size_t)json_object_get_string_len(j) ? s : NULL;
+}
+
 static int
 field_enum_or_reply(struct reply *rp, const struct field *f,
     struct field_val *v, json_object *j)
 {
+	const char	*s = plain_string(j);
 	char		 list[512] = "";
 	size_t		 i;
 
-	if (json_object_is_type(j, json_type_string))
+	if (s != NULL)
 		for (i = 0; f->values[i] != NULL; i++)
-			if (strcmp(json_object_get_string(j), f->values[i]) == 0) {
+			if (strcmp(s, f->values[i]) == 0) {
 				v->s = f->values[i];
 				return 0;
 			}
@@ -55,8 +68,7 @@ field_uuids_or_reply(struct reply *rp, const struct field *f,
 		return reply_errorf(rp, 500, "out of memory");
 	for (i = 0; i < n; i++) {
 		e = json_object_array_get_idx(j, i);
-		if (!json_object_is_type(e, json_type_string) ||
-		    uuid_parse(v->uuids[i], json_object_get_string(e)) != 0)
+		if (uuid_parse(v->uuids[i], plain_string(e)) != 0)
 			return reply_errorf(rp, 400, "field '%s' must be an "
 			    "array of UUIDs", f->name);
 	}
@@ -102,8 +114,7 @@ field_one_or_reply(struct reply *rp, const struct field *f,
 		v->i = json_object_get_int64(j);
 		return 0;
 	case FT_UUID:
-		if (!json_object_is_type(j, json_type_string) ||
-		    uuid_parse(v->uuid, json_object_get_string(j)) != 0)
+		if (uuid_parse(v->uuid, plain_string(j)) != 0)
 			return reply_errorf(rp, 400, "field '%s' must be a UUID",
 			    f->name);
 		v->s = v->uuid;

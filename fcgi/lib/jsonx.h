@@ -8,10 +8,11 @@
 #define JSONX_MAX_DEPTH	32
 
 /*
- * Parse buf[0..len) as exactly one JSON value: valid UTF-8, strict
- * syntax, nesting at most JSONX_MAX_DEPTH, nothing but whitespace after
- * it. On success *out is owned by the caller. On failure writes a short
- * reason to err and returns E_INVAL (E_FAIL on allocation failure).
+ * Parse buf[0..len) as exactly one JSON value: valid UTF-8, RFC 8259
+ * syntax, at most JSONX_MAX_DEPTH nested arrays and objects, nothing but
+ * whitespace after it. On success *out is owned by the caller (NULL for
+ * JSON null). On failure writes a short reason to err and returns E_INVAL
+ * (E_FAIL on allocation failure).
  */
 int		 jsonx_parse_strict(json_object **out, const char *buf,
 		    size_t len, char *err, size_t errsz);

@@ -12,7 +12,8 @@ text_to_int64(int64_t *out, const char *s, int64_t min, int64_t max)
 	char		*end;
 	long long	 v;
 
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '+')
+	/* strtoll would skip any leading space and take a '+': we do not. */
+	if (s == NULL || !(*s == '-' || (*s >= '0' && *s <= '9')))
 		return E_INVAL;
 	errno = 0;
 	v = strtoll(s, &end, 10);

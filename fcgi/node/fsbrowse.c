@@ -42,11 +42,40 @@ climbs_out(const char *rel)
 	return 0;
 }
 
+/* 1 if the real path real is root or below it. */
+static int
+within(const char *root, const char *real)
+{
+	size_t	 rl = strlen(root);
+
+	if (real == NULL)
+		return 0;
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(real, root, rl) == 0 &&
+	    (real[rl] == '\0' || real[rl] == '/');
+}
+
+/* The real path of the longest existing prefix of path (caller frees). */
+static char *
+nearest_existing(const char *path)
+{
+	char	*copy, *slash, *real = NULL;
+
+	if ((copy = strdup(path)) == NULL)
+		return NULL;
+	while (real == NULL && (slash = strrchr(copy, '/')) != NULL) {
+		*slash = '\0';
+		real = realpath(*copy != '\0' ? copy : "/", NULL);
+	}
+	free(copy);
+	return real;
+}
+
 int
 fsb_resolve(char **out, const char *root, const char *rel)
 {
 	char	*rroot = NULL, *joined = NULL, *real = NULL;
-	size_t	 rl;
 	int	 rc = E_FAIL;
 
 	*out = NULL;
@@ -61,13 +90,18 @@ fsb_resolve(char **out, const char *root, const char *rel)
 		goto out;
 	}
 	if ((real = realpath(joined, NULL)) == NULL) {
-		rc = errno == ENOENT || errno == ENOTDIR ? E_NOTFOUND : E_FAIL;
+		if (errno != ENOENT && errno != ENOTDIR)
+			goto out;
+		/*
+		 * Missing: say so only if the part that exists lies inside
+		 * the root, or a symlink would tell what exists outside it.
+		 */
+		rc = within(rroot, real = nearest_existing(joined)) ?
+		    E_NOTFOUND : E_FORBIDDEN;
 		goto out;
 	}
 	/* Symlinks inside the root may point anywhere: check the target. */
-	rl = strlen(rroot);
-	if (strncmp(real, rroot, rl) != 0 ||
-	    (real[rl] != '\0' && real[rl] != '/' && strcmp(rroot, "/") != 0)) {
+	if (!within(rroot, real)) {
 		rc = E_FORBIDDEN;
 		goto out;
 	}
@@ -79,6 +113,40 @@ out:
 	free(joined);
 	free(real);
 	return rc;
+}
+
+/*
+ * rel without empty and "." segments, ".." applied (climbs_out has
+ * refused any that leave the root): "a//b/./c/" is "a/b/c", the root "".
+ * Caller frees.
+ */
+static char *
+rel_clean(const char *rel)
+{
+	char	*out;
+	size_t	 o = 0, len;
+
+	if ((out = malloc(strlen(rel) + 1)) == NULL)
+		return NULL;
+	while (*rel != '\0') {
+		len = strcspn(rel, "/");
+		if (len == 2 && rel[0] == '.' && rel[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else if (len > 0 && !(len == 1 && rel[0] == '.')) {
+			if (o > 0)
+				out[o++] = '/';
+			memcpy(out + o, rel, len);
+			o += len;
+		}
+		rel += len;
+		if (*rel == '/')
+			rel++;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 struct entry {
@@ -107,7 +175,7 @@ entry_json(const struct entry *e, const char *rel, time_t now)
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
-	if (rel != NULL && *rel != '\0' && strcmp(rel, ".") != 0) {
+	if (*rel != '\0') {
 		if (asprintf(&path, "%s/%s", rel, e->name) < 0)
 			path = NULL;
 	} else
@@ -137,7 +205,7 @@ fsb_list(json_object **out, const char *root, const char *rel,
 	struct entry	*ents = NULL, *grown;
 	size_t		 n = 0, cap = 0, i;
 	json_object	*res = NULL, *arr = NULL, *o;
-	char		*dir = NULL, *sub = NULL;
+	char		*dir = NULL, *sub = NULL, *clean = NULL;
 	time_t		 now = time(NULL);
 	int		 rc, dfd;
 
@@ -149,7 +217,8 @@ fsb_list(json_object **out, const char *root, const char *rel,
 		return rc;
 	}
 	rc = E_FAIL;
-	if (stat(dir, &st) != 0)
+	if ((clean = rel_clean(rel != NULL ? rel : "")) == NULL ||
+	    stat(dir, &st) != 0)
 		goto out;
 	if (!S_ISDIR(st.st_mode)) {
 		*msg = "Path is not a directory";
@@ -186,12 +255,13 @@ fsb_list(json_object **out, const char *root, const char *rel,
 		}
 		n++;
 	}
-	qsort(ents, n, sizeof(*ents), entry_cmp);
+	if (n > 1)
+		qsort(ents, n, sizeof(*ents), entry_cmp);
 	if ((res = json_object_new_object()) == NULL ||
 	    (arr = json_object_new_array()) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if ((o = entry_json(&ents[i], rel, now)) == NULL)
+		if ((o = entry_json(&ents[i], clean, now)) == NULL)
 			goto out;
 		if (json_object_array_add(arr, o) != 0) {
 			json_object_put(o);
@@ -203,8 +273,7 @@ fsb_list(json_object **out, const char *root, const char *rel,
 		goto out;
 	}
 	arr = NULL;
-	if (jsonx_add_str(res, "current_path",
-	    rel != NULL && *rel != '\0' ? rel : ".") != 0)
+	if (jsonx_add_str(res, "current_path", *clean != '\0' ? clean : ".") != 0)
 		goto out;
 	*out = res;
 	res = NULL;
@@ -217,9 +286,47 @@ out:
 	free(ents);
 	free(dir);
 	free(sub);
+	free(clean);
 	json_object_put(arr);
 	json_object_put(res);
 	return rc;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at p[0..len), or 0 and in *bad the
+ * length of its maximal invalid prefix (at least 1), which becomes one
+ * U+FFFD as in Rust's from_utf8_lossy and the WHATWG decoder.
+ */
+static size_t
+utf8_seq(const unsigned char *p, size_t len, size_t *bad)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+	size_t		 n, k;
+
+	*bad = 1;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 1;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 2;
+		lo = p[0] == 0xe0 ? 0xa0 : 0x80;	/* overlong */
+		hi = p[0] == 0xed ? 0x9f : 0xbf;	/* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 3;
+		lo = p[0] == 0xf0 ? 0x90 : 0x80;	/* overlong */
+		hi = p[0] == 0xf4 ? 0x8f : 0xbf;	/* > U+10FFFF */
+	} else
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if (k >= len || p[k] < lo || p[k] > hi) {
+			*bad = k;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return n + 1;
 }
 
 char *
@@ -227,39 +334,22 @@ fsb_utf8_lossy(const char *s, size_t len, size_t *outlen)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	char			*out, *o;
-	size_t			 i = 0, n, k;
-	unsigned int		 cp;
+	size_t			 i = 0, n, bad;
 
 	/* Each bad byte becomes 3 bytes of U+FFFD at worst. */
 	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
 		return NULL;
 	o = out;
 	while (i < len) {
-		if (p[i] < 0x80) {
-			*o++ = (char)p[i++];
-			continue;
-		}
-		n = (p[i] & 0xe0) == 0xc0 ? 1 : (p[i] & 0xf0) == 0xe0 ? 2 :
-		    (p[i] & 0xf8) == 0xf0 ? 3 : 0;
-		cp = n == 1 ? p[i] & 0x1fu : n == 2 ? p[i] & 0x0fu : p[i] & 0x07u;
-		for (k = 1; n > 0 && k <= n; k++) {
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80) {
-				n = 0;
-				break;
-			}
-			cp = cp << 6 | (p[i + k] & 0x3fu);
-		}
-		if (n == 0 || (n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff)) {
+		if ((n = utf8_seq(p + i, len - i, &bad)) > 0) {
+			memcpy(o, p + i, n);
+			o += n;
+			i += n;
+		} else {
 			memcpy(o, "\xef\xbf\xbd", 3);
 			o += 3;
-			i++;
-			continue;
+			i += bad;
 		}
-		memcpy(o, p + i, n + 1);
-		o += n + 1;
-		i += n + 1;
 	}
 	*o = '\0';
 	*outlen = (size_t)(o - out);
@@ -282,10 +372,12 @@ fsb_language(const char *name)
 		{ "sql", "sql" }, { "xml", "xml" }, { "swift", "swift" },
 		{ "kt", "kotlin" }, { "lua", "lua" }, { "txt", "text" },
 	};
-	const char	*dot = strrchr(name, '.');
+	const char	*base = strrchr(name, '/'), *dot;
 	size_t		 i;
 
-	if (dot == NULL || dot == name || strchr(dot, '/') != NULL)
+	base = base != NULL ? base + 1 : name;
+	/* No extension, or a dot-file such as ".c". */
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
 		return NULL;
 	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
 		if (strcasecmp(dot + 1, langs[i].ext) == 0)

@@ -172,13 +172,13 @@ static void
 jsonx_parse_strict_trailing(void **state)
 {
 	static const struct parse_case t[] = {
-		{ B("{}x"),		E_INVAL, NULL, "unexpected character" },
-		{ B("{} x"),		E_INVAL, NULL, "unexpected character" },
-		{ B("{}\n}"),		E_INVAL, NULL, "unexpected character" },
-		{ B("{\"a\":1}{}"),	E_INVAL, NULL, "unexpected character" },
-		{ B("{},"),		E_INVAL, NULL, "unexpected character" },
-		{ B("[]]"),		E_INVAL, NULL, "unexpected character" },
-		{ B("\"s\"\"t\""),	E_INVAL, NULL, "unexpected character" },
+		{ B("{}x"),		E_INVAL, NULL, "trailing data after the value" },
+		{ B("{} x"),		E_INVAL, NULL, "trailing data after the value" },
+		{ B("{}\n}"),		E_INVAL, NULL, "trailing data after the value" },
+		{ B("{\"a\":1}{}"),	E_INVAL, NULL, "trailing data after the value" },
+		{ B("{},"),		E_INVAL, NULL, "trailing data after the value" },
+		{ B("[]]"),		E_INVAL, NULL, "trailing data after the value" },
+		{ B("\"s\"\"t\""),	E_INVAL, NULL, "trailing data after the value" },
 		{ B("{}\0"),		E_INVAL, NULL, "not valid UTF-8" },
 	};
 
@@ -218,12 +218,10 @@ static void
 jsonx_parse_strict_syntax(void **state)
 {
 	static const struct parse_case t[] = {
-		{ B("{\"a\":1,}"),	E_INVAL, NULL, "unexpected character" },
+		{ B("{\"a\":1,}"),	E_INVAL, NULL, "expected a key" },
 		{ B("[1,]"),		E_INVAL, NULL, "unexpected character" },
-		{ B("[1 2]"),		E_INVAL, NULL,
-		  "array value separator ',' expected" },
-		{ B("{a:1}"),		E_INVAL, NULL,
-		  "quoted object property name expected" },
+		{ B("[1 2]"),		E_INVAL, NULL, "unexpected character" },
+		{ B("{a:1}"),		E_INVAL, NULL, "expected a key" },
 		{ B("['a']"),		E_INVAL, NULL, "unexpected character" },
 		{ B("{\"a\":01}"),	E_INVAL, NULL, NULL },
 		{ B("[.5]"),		E_INVAL, NULL, NULL },
