@@ -53,7 +53,7 @@ finish() {
     trap '' INT TERM
     if [ "$STACK_STARTED" = 1 ] && [ -d "$DIR" ]; then
         note "stopping the stack"
-        SWARM_CONF=/dev/null SWARM_VAR="$DIR" timeout 90 contrib/swarm-stack stop 2>&1 ||
+        SWARM_CONF=/dev/null SWARM_VAR="$DIR" timeout --foreground 90 contrib/swarm-stack stop 2>&1 ||
             printf 'swarm-stack stop failed\n'
     fi
     if [ -n "$DIR" ] && [ -d "$DIR" ]; then
@@ -87,7 +87,7 @@ mkdir -p "$LOGS"
 # ------------------------------------------------------------------ 1. deps
 if [ "${SWARM_TEST_SKIP_DEPS:-0}" != 1 ]; then
     note "contrib/swarm-stack deps"
-    if ! timeout 300 contrib/swarm-stack deps; then
+    if ! timeout --foreground 300 contrib/swarm-stack deps; then
         step_failed "contrib/swarm-stack deps"
     fi
 fi
@@ -95,14 +95,14 @@ fi
 # ------------------------------------------------------------------ 2. build
 note "make all"
 BUILD_OK=1
-if ! timeout 300 make all; then
+if ! timeout --foreground 300 make all; then
     step_failed "make all"
     BUILD_OK=0
 fi
 
 # ------------------------------------------------------------------ 3. unit
 note "make unit"
-timeout 300 make unit 2>&1 | tee "$LOGS/unit.log"
+timeout --foreground 300 make unit 2>&1 | tee "$LOGS/unit.log"
 unit_rc=${PIPESTATUS[0]}
 unit_pass=$(sum_matches '\[  PASSED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
 unit_fail=$(sum_matches '\[  FAILED  \] [0-9]+ test\(s\)' "$LOGS/unit.log")
@@ -142,7 +142,7 @@ STACK_ENV=(SWARM_CONF=/dev/null SWARM_VAR="$DIR" SWARM_LISTEN=127.0.0.1
 
 note "starting the stack in $DIR (http $HTTP_PORT, https $HTTPS_PORT)"
 STACK_STARTED=1
-if ! env "${STACK_ENV[@]}" timeout 180 contrib/swarm-stack start; then
+if ! env "${STACK_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start; then
     step_failed "contrib/swarm-stack start"
     for f in "$DIR"/log/*; do
         [ -s "$f" ] && { printf -- '--- %s ---\n' "$f"; tail -n 40 "$f"; }
@@ -159,7 +159,7 @@ fi
 # before and after rejected requests.
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
     SWARM_VAR="$DIR" SWARM_DB_NAME=swarm_node \
-    timeout 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
+    timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOGS/e2e.log"

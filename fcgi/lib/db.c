@@ -331,7 +331,7 @@ col_bind(struct col *c, MYSQL_BIND *b)
 /* The value of column i of the current row as JSON (NULL for SQL NULL). */
 static int
 col_json(json_object **out, MYSQL_STMT *st, struct col *c, MYSQL_BIND *b,
-    unsigned int i)
+    unsigned int i, int *rebind)
 {
 	char		 ts[TIMEFMT_LEN + 1];
 	char		*grown;
@@ -362,11 +362,16 @@ col_json(json_object **out, MYSQL_STMT *st, struct col *c, MYSQL_BIND *b,
 				return E_FAIL;
 			c->s = grown;
 			c->cap = c->len + 1;
+			/*
+			 * Fetch into the bigger buffer with our copy of the
+			 * bind; the statement gets it (bind_result) only after
+			 * the row, as rebinding now would lose the place of
+			 * the row's other columns.
+			 */
 			col_bind(c, b);
 			if (mysql_stmt_fetch_column(st, b, i, 0) != 0)
 				return E_FAIL;
-			if (mysql_stmt_bind_result(st, b - i) != 0)
-				return E_FAIL;
+			*rebind = 1;
 		}
 		*out = json_object_new_string_len(c->s, (int)c->len);
 		break;
@@ -385,7 +390,7 @@ db_query(struct db *db, json_object **out, const char *sql,
 	struct col	 c[DB_MAX_COLS];
 	json_object	*rows = NULL, *row, *v;
 	unsigned int	 n = 0, i;
-	int		 rc, fr;
+	int		 rc, fr, rebind;
 
 	*out = NULL;
 	memset(c, 0, sizeof(c));
@@ -416,11 +421,13 @@ db_query(struct db *db, json_object **out, const char *sql,
 			json_object_put(row);
 			goto out;
 		}
-		for (i = 0; i < n; i++) {
-			if (col_json(&v, st, &c[i], &b[i], i) != 0 ||
+		for (i = 0, rebind = 0; i < n; i++) {
+			if (col_json(&v, st, &c[i], &b[i], i, &rebind) != 0 ||
 			    jsonx_add(row, c[i].name, v) != 0)
 				goto out;
 		}
+		if (rebind && mysql_stmt_bind_result(st, b) != 0)
+			goto out;
 	}
 	if (fr != MYSQL_NO_DATA) {
 		rc = db_map_errno(mysql_stmt_errno(st), mysql_stmt_error(st));
