@@ -129,10 +129,6 @@ db_map_errno(unsigned int e, const char *msg)
 		return E_CONFLICT;
 	case ER_NO_REFERENCED_ROW_2:
 		return E_NOTFOUND;
-	case ER_DATA_TOO_LONG:
-	case ER_TRUNCATED_WRONG_VALUE:
-	case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
-		return E_INVAL;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 		log_warnx("database: %s", msg);

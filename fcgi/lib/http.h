@@ -93,6 +93,11 @@ enum method router_method(const char *name);
  * absent. A malformed query string reads as if it had no parameters.
  */
 const char *req_query(struct req *rq, const char *name);
+/*
+ * Decode the query string: 0, E_INVAL (a bad escape, a decoded NUL,
+ * more than 64 parameters) or E_FAIL. The dispatcher calls it first.
+ */
+int	req_query_check(struct req *rq);
 void	req_clear(struct req *);
 
 /* Set data (owned) and status 200, or 500 when data is NULL (OOM). */

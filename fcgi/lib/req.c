@@ -2,13 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "http.h"
 #include "text.h"
 
 #define REQ_MAX_QUERY_PAIRS	64
 
 /* Split the raw query into decoded pairs; on a bad escape keep none. */
-static void
+static int
 req_parse_query(struct req *rq)
 {
 	const char	*p, *amp, *eq;
@@ -16,9 +17,9 @@ req_parse_query(struct req *rq)
 
 	rq->q_parsed = 1;
 	if (rq->query == NULL || *rq->query == '\0')
-		return;
+		return 0;
 	if ((rq->q = calloc(REQ_MAX_QUERY_PAIRS, sizeof(*rq->q))) == NULL)
-		return;
+		return E_FAIL;
 	for (p = rq->query; *p != '\0' && n < REQ_MAX_QUERY_PAIRS; p = amp) {
 		if ((amp = strchr(p, '&')) == NULL)
 			amp = p + strlen(p);
@@ -40,13 +41,20 @@ req_parse_query(struct req *rq)
 			free(rq->q);
 			rq->q = NULL;
 			rq->nq = 0;
-			return;
+			return E_INVAL;
 		}
 		n++;
 		if (*amp == '&')
 			amp++;
 	}
 	rq->nq = n;
+	return *p == '\0' ? 0 : E_INVAL;	/* too many pairs */
+}
+
+int
+req_query_check(struct req *rq)
+{
+	return rq->q_parsed ? 0 : req_parse_query(rq);
 }
 
 const char *
@@ -55,7 +63,7 @@ req_query(struct req *rq, const char *name)
 	size_t	 i;
 
 	if (!rq->q_parsed)
-		req_parse_query(rq);
+		(void)req_parse_query(rq);
 	for (i = 0; i < rq->nq; i++)
 		if (strcmp(rq->q[i].key, name) == 0)
 			return rq->q[i].val;

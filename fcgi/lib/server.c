@@ -94,6 +94,10 @@ server_dispatch(const struct app *app, struct req *rq, struct reply *rp,
 		return reply_errorf(rp, 404, "no such route");
 	if (rc == ROUTE_METHOD)
 		return reply_errorf(rp, 405, "method not allowed");
+	if ((rc = req_query_check(rq)) != 0)
+		return rc == E_INVAL ? reply_errorf(rp, 400,
+		    "invalid query string") : reply_errorf(rp, 500,
+		    "out of memory");
 	if ((m.route->flags & R_BODY) &&
 	    (rc = dispatch_body(app, rq, rp, content_length, rq->in)) != 0)
 		return rc;

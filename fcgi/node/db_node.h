@@ -60,6 +60,9 @@ int	db_task_delete(struct db *, const char *id);
  */
 int	db_task_ids(struct db *, json_object **out, const char *project_id,
 	    const char *parent_id);
+/* Set *out to 1 when task_id is ancestor_id or one of its subtasks' chain. */
+int	db_task_descends(struct db *, int *out, const char *task_id,
+	    const char *ancestor_id);
 /* Number of running execution processes of a task's attempts. */
 int	db_task_running(struct db *, long long *out, const char *id);
 /* Replace the task's image set with ids[0..n); E_NOTFOUND for an unknown image. */

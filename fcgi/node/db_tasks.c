@@ -143,6 +143,26 @@ db_task_ids(struct db *db, json_object **out, const char *project_id,
 }
 
 int
+db_task_descends(struct db *db, int *out, const char *task_id,
+    const char *ancestor_id)
+{
+	/* Walk up from task_id; the depth bound guards against bad data. */
+	static const char sql[] = "WITH RECURSIVE up (id, parent_task_id, "
+	    "depth) AS (SELECT id, parent_task_id, 0 FROM tasks WHERE id = ? "
+	    "UNION ALL SELECT t.id, t.parent_task_id, up.depth + 1 FROM tasks t "
+	    "JOIN up ON t.id = up.parent_task_id WHERE up.depth < 10000) "
+	    "SELECT COUNT(*) FROM up WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(task_id), DB_STR(ancestor_id) };
+	long long	 n = 0;
+	int		 rc;
+
+	if ((rc = db_query_int(db, &n, sql, p, DB_NPARAMS(p))) != 0)
+		return rc;
+	*out = n > 0;
+	return 0;
+}
+
+int
 db_task_running(struct db *db, long long *out, const char *id)
 {
 	static const char sql[] = "SELECT COUNT(*) FROM task_attempts ta "

@@ -45,13 +45,16 @@ static const struct field task_update_fields[] = {
 	{ NULL, 0, 0, 0, NULL }
 };
 
-/* A parent must exist and belong to the same project (404 otherwise). */
+/*
+ * A parent must exist and belong to the same project (404 otherwise),
+ * and, for an existing task self, not be self or below it (400).
+ */
 static int
 task_parent_or_reply(struct req *rq, struct reply *rp, const char *parent,
     const char *project_id, const char *self)
 {
 	char	 parent_project[UUID_STRLEN + 1];
-	int	 rc;
+	int	 rc, cycle = 0;
 
 	if (parent == NULL)
 		return 0;
@@ -61,6 +64,14 @@ task_parent_or_reply(struct req *rq, struct reply *rp, const char *parent,
 		return reply_err(rp, rc, "parent task");
 	if (strcmp(parent_project, project_id) != 0)
 		return reply_errorf(rp, 404, "parent task not found");
+	/* The new parent must not be one of the task's own subtasks. */
+	if (self != NULL) {
+		if ((rc = db_task_descends(rq->db, &cycle, parent, self)) != 0)
+			return reply_err(rp, rc, NULL);
+		if (cycle)
+			return reply_errorf(rp, 400, "field 'parent_task_id' "
+			    "would make a cycle of subtasks");
+	}
 	return 0;
 }
 
