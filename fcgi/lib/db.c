@@ -260,6 +260,18 @@ db_exec(struct db *db, const char *sql, const struct db_param *p, size_t np,
 	return 0;
 }
 
+int
+db_exec_one(struct db *db, const char *sql, const struct db_param *p,
+    size_t np)
+{
+	unsigned long long n = 0;
+	int		 rc;
+
+	if ((rc = db_exec(db, sql, p, np, &n)) != 0)
+		return rc;
+	return n == 0 ? E_NOTFOUND : 0;
+}
+
 enum col_kind { COL_STR, COL_INT, COL_BOOL, COL_REAL, COL_TIME };
 
 struct col {

@@ -48,6 +48,9 @@ int	db_ensure(struct db *);
  */
 int	db_exec(struct db *, const char *sql, const struct db_param *p,
 	    size_t np, unsigned long long *affected);
+/* As db_exec for a statement that must change a row: E_NOTFOUND if none. */
+int	db_exec_one(struct db *, const char *sql, const struct db_param *p,
+	    size_t np);
 /*
  * Run a query and return its rows as a JSON array of objects keyed by
  * column name (*out owned by the caller). Column types map to JSON:

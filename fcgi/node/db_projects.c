@@ -69,12 +69,8 @@ db_project_update(struct db *db, const struct project_row *r)
 	struct db_param	 p[] = { DB_STR(r->name), DB_STR(r->git_repo_path),
 	    DB_STR(r->setup_script), DB_STR(r->dev_script),
 	    DB_STR(r->cleanup_script), DB_STR(r->copy_files), DB_STR(r->id) };
-	unsigned long long n = 0;
-	int		 rc;
 
-	if ((rc = db_exec(db, sql, p, DB_NPARAMS(p), &n)) != 0)
-		return rc;
-	return n == 0 ? E_NOTFOUND : 0;
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
 }
 
 int
@@ -82,12 +78,8 @@ db_project_delete(struct db *db, const char *id)
 {
 	static const char sql[] = "DELETE FROM projects WHERE id = ?";
 	struct db_param	 p[] = { DB_STR(id) };
-	unsigned long long n = 0;
-	int		 rc;
 
-	if ((rc = db_exec(db, sql, p, DB_NPARAMS(p), &n)) != 0)
-		return rc;
-	return n == 0 ? E_NOTFOUND : 0;
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
 }
 
 int

@@ -106,12 +106,8 @@ db_task_update(struct db *db, const struct task_row *r)
 	    DB_STR(r->description), DB_STR(r->status),
 	    DB_STR(r->parent_task_id), DB_STR(r->validation_steps),
 	    DB_STR(r->validation_steps), DB_STR(r->id) };
-	unsigned long long n = 0;
-	int		 rc;
 
-	if ((rc = db_exec(db, sql, p, DB_NPARAMS(p), &n)) != 0)
-		return rc;
-	return n == 0 ? E_NOTFOUND : 0;
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
 }
 
 int
@@ -119,12 +115,8 @@ db_task_delete(struct db *db, const char *id)
 {
 	static const char sql[] = "DELETE FROM tasks WHERE id = ?";
 	struct db_param	 p[] = { DB_STR(id) };
-	unsigned long long n = 0;
-	int		 rc;
 
-	if ((rc = db_exec(db, sql, p, DB_NPARAMS(p), &n)) != 0)
-		return rc;
-	return n == 0 ? E_NOTFOUND : 0;
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
 }
 
 int
