@@ -150,6 +150,10 @@ if ! env "${STACK_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start; t
     exit 1
 fi
 
+# Where the stack keeps its pid files and sockets (robustness and shutdown
+# tests signal its processes): $DIR/run, or a short /tmp dir for a long $DIR.
+RUN_DIR=$(env "${STACK_ENV[@]}" contrib/swarm-stack config 2>/dev/null | sed -n 's/^SWARM_RUN=//p')
+
 note "end-to-end tests"
 E2E=(tests/e2e/)
 if [ -n "${SWARM_TEST_ONLY:-}" ]; then
@@ -158,7 +162,7 @@ fi
 # Files run one at a time: the tests compare whole-table checksums in MariaDB
 # before and after rejected requests.
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
-    SWARM_VAR="$DIR" SWARM_DB_NAME=swarm_node \
+    SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node \
     timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
