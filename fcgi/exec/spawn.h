@@ -1,0 +1,61 @@
+/* spawn.h: run a command in its own process group and read its output by lines */
+#ifndef SWARM_SPAWN_H
+#define SWARM_SPAWN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define SPAWN_MAX_LINE	65536	/* longer lines arrive in pieces */
+#define SPAWN_DRAIN_MS	2000	/* output read after the leader exits */
+
+enum spawn_stream { SPAWN_STDOUT, SPAWN_STDERR };
+
+struct spawn_opts {
+	const char *const	*argv;		/* argv[0] looked up on PATH */
+	const char		*cwd;		/* NULL: inherit */
+	const char *const	*env_unset;	/* NULL-terminated, may be NULL */
+	const char *const	*env_set;	/* "K=V", NULL-terminated, may be NULL */
+	const char		*input;		/* written to stdin then closed; */
+	size_t			 input_len;	/* NULL: stdin is /dev/null */
+};
+
+/* Called for each line (without its newline); non-zero stops reading. */
+typedef int	(*spawn_line_fn)(void *arg, enum spawn_stream, const char *line,
+		    size_t len);
+
+struct spawn {
+	pid_t	 pid;		/* leader; also the process group id */
+	int	 fd[2];		/* stdout, stderr read ends */
+	int	 in_fd;		/* stdin write end, -1 when closed */
+	size_t	 in_off;
+	const char *input;
+	size_t	 input_len;
+	char	*buf[2];
+	size_t	 len[2];
+};
+
+/*
+ * Start opts->argv in a new process group (setsid) with stdout and stderr
+ * piped. Returns 0, E_NOTFOUND when the program cannot be executed (not on
+ * PATH, not executable), E_FAIL. The child never returns into our code.
+ */
+int	spawn_start(struct spawn *sp, const struct spawn_opts *opts);
+/*
+ * Feed stdin, deliver output lines to fn, and reap the leader. Output
+ * still arriving from the group after the leader has exited is read for
+ * up to SPAWN_DRAIN_MS. *status is the waitpid status. Returns 0 or
+ * E_FAIL; when fn stops reading, the group is killed and reaped.
+ */
+int	spawn_wait(struct spawn *sp, spawn_line_fn fn, void *arg, int *status);
+/*
+ * Stop a process group as the original does: SIGINT, 2 s, SIGTERM, 2 s,
+ * SIGKILL, returning as soon as no member is left. 0 when the group is
+ * gone (or was already), E_FAIL if it survives SIGKILL for 2 s.
+ */
+int	spawn_stop_group(pid_t pgid, int grace_ms);
+/* 1 while a member of the group is alive; zombies count as gone. */
+int	spawn_group_alive(pid_t pgid);
+/* Release descriptors and buffers (the child is not touched). */
+void	spawn_clear(struct spawn *sp);
+
+#endif

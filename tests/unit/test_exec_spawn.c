@@ -1,0 +1,193 @@
+/* test_exec_spawn.c: commands run in their own group, output arrives by
+ * lines, stdin is fed, missing programs are told apart, groups are stopped */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "spawn.h"
+
+struct lines {
+	char	 text[8192];	/* "o:line\n" / "e:line\n" */
+	size_t	 n;
+	size_t	 longest;
+	int	 stop_after;	/* stop reading after this many lines */
+};
+
+static int
+collect(void *arg, enum spawn_stream s, const char *line, size_t len)
+{
+	struct lines	*l = arg;
+	int		 w;
+
+	l->n++;
+	if (len > l->longest)
+		l->longest = len;
+	if (len < 200) {
+		w = snprintf(l->text + strlen(l->text),
+		    sizeof(l->text) - strlen(l->text), "%c:%.*s\n",
+		    s == SPAWN_STDOUT ? 'o' : 'e', (int)len, line);
+		(void)w;
+	}
+	return l->stop_after > 0 && (int)l->n >= l->stop_after;
+}
+
+static int
+run(struct lines *l, const struct spawn_opts *o, int *status)
+{
+	struct spawn	 sp;
+	int		 rc;
+
+	memset(l, 0, sizeof(*l) - sizeof(l->stop_after));
+	if ((rc = spawn_start(&sp, o)) != 0)
+		return rc;
+	rc = spawn_wait(&sp, collect, l, status);
+	spawn_clear(&sp);
+	return rc;
+}
+
+static void
+spawn_output_and_exit_code(void **state)
+{
+	const char *const argv[] = { "sh", "-c",
+	    "echo one; echo two >&2; printf 'no newline'; exit 3", NULL };
+	struct spawn_opts o = { .argv = argv };
+	struct lines	 l = { .stop_after = 0 };
+	int		 status;
+
+	(void)state;
+	assert_int_equal(run(&l, &o, &status), 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 3);
+	assert_non_null(strstr(l.text, "o:one\n"));
+	assert_non_null(strstr(l.text, "e:two\n"));
+	assert_non_null(strstr(l.text, "o:no newline\n"));
+	assert_int_equal(l.n, 3);
+}
+
+static void
+spawn_stdin_cwd_env(void **state)
+{
+	const char *const argv[] = { "sh", "-c",
+	    "cat; pwd; echo \"[$SPAWN_T_SET][${SPAWN_T_UNSET-gone}]\"", NULL };
+	const char *const unset[] = { "SPAWN_T_UNSET", NULL };
+	const char *const set[] = { "SPAWN_T_SET=yes", NULL };
+	static const char input[] = "line 1\nline 2\n";
+	struct spawn_opts o = { .argv = argv, .cwd = "/tmp", .env_unset = unset,
+	    .env_set = set, .input = input, .input_len = sizeof(input) - 1 };
+	struct lines	 l = { .stop_after = 0 };
+	int		 status;
+
+	(void)state;
+	setenv("SPAWN_T_UNSET", "still here", 1);
+	assert_int_equal(run(&l, &o, &status), 0);
+	assert_string_equal(l.text, "o:line 1\no:line 2\no:/tmp\no:[yes][gone]\n");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+spawn_missing_program(void **state)
+{
+	const char *const argv[] = { "swarm-no-such-agent-binary", NULL };
+	struct spawn_opts o = { .argv = argv };
+	struct spawn	 sp;
+
+	(void)state;
+	assert_int_equal(spawn_start(&sp, &o), E_NOTFOUND);
+	spawn_clear(&sp);
+}
+
+static void
+spawn_long_lines_split(void **state)
+{
+	const char *const argv[] = { "sh", "-c",
+	    "head -c 150000 /dev/zero | tr '\\\\0' x; echo; echo end", NULL };
+	struct spawn_opts o = { .argv = argv };
+	struct lines	 l = { .stop_after = 0 };
+	int		 status;
+
+	(void)state;
+	assert_int_equal(run(&l, &o, &status), 0);
+	assert_int_equal(l.longest, SPAWN_MAX_LINE);
+	/* 150000 = 65536 + 65536 + 18928, then "end". */
+	assert_int_equal(l.n, 4);
+	assert_non_null(strstr(l.text, "o:end\n"));
+}
+
+static void
+spawn_reader_stop_kills_group(void **state)
+{
+	const char *const argv[] = { "sh", "-c",
+	    "sleep 300 & while :; do echo tick; sleep 0.05; done", NULL };
+	struct spawn_opts o = { .argv = argv };
+	struct lines	 l = { .stop_after = 3 };
+	struct spawn	 sp;
+	int		 status;
+	pid_t		 pgid;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	l.stop_after = 3;
+	assert_int_equal(spawn_start(&sp, &o), 0);
+	pgid = sp.pid;
+	assert_int_equal(spawn_wait(&sp, collect, &l, &status), 0);
+	spawn_clear(&sp);
+	assert_int_equal(l.n, 3);
+	assert_true(WIFSIGNALED(status));
+	/* The backgrounded sleep went with its group. */
+	assert_false(spawn_group_alive(pgid));
+}
+
+static void
+spawn_stop_from_outside(void **state)
+{
+	const char *const argv[] = { "sh", "-c",
+	    "trap '' INT; sleep 300 & wait", NULL };
+	struct spawn_opts o = { .argv = argv };
+	struct spawn	 sp;
+	pid_t		 pid;
+
+	(void)state;
+	assert_int_equal(spawn_start(&sp, &o), 0);
+	/* Another process (the stop route) ends the group: SIGINT is
+	 * ignored, SIGTERM is not. */
+	if ((pid = fork()) == 0)
+		_exit(spawn_stop_group(sp.pid, 300) == 0 ? 0 : 1);
+	{
+		int	 status, child;
+
+		assert_int_equal(spawn_wait(&sp, collect, &(struct lines){ 0 },
+		    &status), 0);
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGTERM);
+		assert_int_equal(waitpid(pid, &child, 0), pid);
+		assert_true(WIFEXITED(child) && WEXITSTATUS(child) == 0);
+	}
+	spawn_clear(&sp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(spawn_output_and_exit_code),
+		cmocka_unit_test(spawn_stdin_cwd_env),
+		cmocka_unit_test(spawn_missing_program),
+		cmocka_unit_test(spawn_long_lines_split),
+		cmocka_unit_test(spawn_reader_stop_kills_group),
+		cmocka_unit_test(spawn_stop_from_outside),
+	};
+
+	return cmocka_run_group_tests_name("exec_spawn", tests, NULL, NULL);
+}
