@@ -142,7 +142,8 @@ deliver(struct spawn *sp, int s, spawn_line_fn fn, void *arg, int at_eof)
 			used = sp->len[s];
 		else
 			return 0;
-		if (fn(arg, (enum spawn_stream)s, sp->buf[s], used) != 0)
+		if (fn(arg, (enum spawn_stream)s, sp->buf[s], used,
+		    nl != NULL) != 0)
 			return 1;
 		if (nl != NULL)
 			used++;

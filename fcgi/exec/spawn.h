@@ -19,9 +19,13 @@ struct spawn_opts {
 	size_t			 input_len;	/* NULL: stdin is /dev/null */
 };
 
-/* Called for each line (without its newline); non-zero stops reading. */
+/*
+ * Called for each line, without its newline; eol says whether one ended
+ * it (not for a piece of an over-long line or unterminated last output).
+ * Non-zero stops reading.
+ */
 typedef int	(*spawn_line_fn)(void *arg, enum spawn_stream, const char *line,
-		    size_t len);
+		    size_t len, int eol);
 
 struct spawn {
 	pid_t	 pid;		/* leader; also the process group id */

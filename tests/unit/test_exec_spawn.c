@@ -22,16 +22,18 @@ struct lines {
 	char	 text[8192];	/* "o:line\n" / "e:line\n" */
 	size_t	 n;
 	size_t	 longest;
+	int	 eols;		/* lines that ended with a newline */
 	int	 stop_after;	/* stop reading after this many lines */
 };
 
 static int
-collect(void *arg, enum spawn_stream s, const char *line, size_t len)
+collect(void *arg, enum spawn_stream s, const char *line, size_t len, int eol)
 {
 	struct lines	*l = arg;
 	int		 w;
 
 	l->n++;
+	l->eols += eol;
 	if (len > l->longest)
 		l->longest = len;
 	if (len < 200) {
@@ -74,6 +76,7 @@ spawn_output_and_exit_code(void **state)
 	assert_non_null(strstr(l.text, "e:two\n"));
 	assert_non_null(strstr(l.text, "o:no newline\n"));
 	assert_int_equal(l.n, 3);
+	assert_int_equal(l.eols, 2);
 }
 
 static void
@@ -122,6 +125,7 @@ spawn_long_lines_split(void **state)
 	assert_int_equal(l.longest, SPAWN_MAX_LINE);
 	/* 150000 = 65536 + 65536 + 18928, then "end". */
 	assert_int_equal(l.n, 4);
+	assert_int_equal(l.eols, 2);	/* the last piece, and "end" */
 	assert_non_null(strstr(l.text, "o:end\n"));
 }
 
