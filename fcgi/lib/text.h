@@ -16,4 +16,11 @@ char	*text_urldecode(const char *src, size_t len, int plus_is_space);
 /* 1 if s[0..len) is valid UTF-8 without NUL bytes, else 0. */
 int	 text_is_utf8(const char *s, size_t len);
 
+/*
+ * Copy s[0..len) replacing each maximal invalid UTF-8 subpart with one
+ * U+FFFD, as Rust's from_utf8_lossy does; NUL-terminated, length in
+ * *outlen, caller frees. NULL on allocation failure.
+ */
+char	*text_utf8_lossy(const char *s, size_t len, size_t *outlen);
+
 #endif

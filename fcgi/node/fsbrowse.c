@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fsbrowse.h"
 #include "jsonx.h"
+#include "text.h"
 
 /*
  * 1 if rel climbs above its starting point at any step ("..", "a/../..").
@@ -292,70 +293,6 @@ out:
 	return rc;
 }
 
-/*
- * Length of the valid UTF-8 sequence at p[0..len), or 0 and in *bad the
- * length of its maximal invalid prefix (at least 1), which becomes one
- * U+FFFD as in Rust's from_utf8_lossy and the WHATWG decoder.
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t len, size_t *bad)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	size_t		 n, k;
-
-	*bad = 1;
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 1;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 2;
-		lo = p[0] == 0xe0 ? 0xa0 : 0x80;	/* overlong */
-		hi = p[0] == 0xed ? 0x9f : 0xbf;	/* surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 3;
-		lo = p[0] == 0xf0 ? 0x90 : 0x80;	/* overlong */
-		hi = p[0] == 0xf4 ? 0x8f : 0xbf;	/* > U+10FFFF */
-	} else
-		return 0;
-	for (k = 1; k <= n; k++) {
-		if (k >= len || p[k] < lo || p[k] > hi) {
-			*bad = k;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return n + 1;
-}
-
-char *
-fsb_utf8_lossy(const char *s, size_t len, size_t *outlen)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*out, *o;
-	size_t			 i = 0, n, bad;
-
-	/* Each bad byte becomes 3 bytes of U+FFFD at worst. */
-	if (len > (SIZE_MAX - 1) / 3 || (out = malloc(len * 3 + 1)) == NULL)
-		return NULL;
-	o = out;
-	while (i < len) {
-		if ((n = utf8_seq(p + i, len - i, &bad)) > 0) {
-			memcpy(o, p + i, n);
-			o += n;
-			i += n;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i += bad;
-		}
-	}
-	*o = '\0';
-	*outlen = (size_t)(o - out);
-	return out;
-}
-
 const char *
 fsb_language(const char *name)
 {
@@ -428,7 +365,7 @@ fsb_read(json_object **out, const char *root, const char *rel,
 		rc = E_UNSUPPORTED;
 		goto out;
 	}
-	if ((text = fsb_utf8_lossy(buf, got, &tlen)) == NULL ||
+	if ((text = text_utf8_lossy(buf, got, &tlen)) == NULL ||
 	    (o = json_object_new_object()) == NULL)
 		goto out;
 	if (jsonx_add_str(o, "path", rel) != 0 ||

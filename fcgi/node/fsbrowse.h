@@ -36,7 +36,5 @@ int	fsb_read(json_object **out, const char *root, const char *rel,
 	    long long *size, const char **msg);
 /* Language name guessed from a file name's extension, or NULL. */
 const char *fsb_language(const char *name);
-/* Copy s[0..len) replacing invalid UTF-8 with U+FFFD; caller frees. */
-char	*fsb_utf8_lossy(const char *s, size_t len, size_t *outlen);
 
 #endif

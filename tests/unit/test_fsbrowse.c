@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "fsbrowse.h"
+#include "text.h"
 #include "jsonx.h"
 
 /* A byte string that may hold NUL: pointer and length. */
@@ -827,10 +828,10 @@ fsbrowse_utf8_lossy_table(void **state)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		len = 12345;
-		s = fsb_utf8_lossy(t[i].in, t[i].len, &len);
+		s = text_utf8_lossy(t[i].in, t[i].len, &len);
 		CHECK(s != NULL && len == t[i].outlen &&
 		    memcmp(s, t[i].out, len) == 0 && s[len] == '\0',
-		    "fsb_utf8_lossy row %zu: len %zu, want %zu\n", i, len,
+		    "text_utf8_lossy row %zu: len %zu, want %zu\n", i, len,
 		    t[i].outlen);
 		free(s);
 	}
@@ -867,12 +868,12 @@ fsbrowse_utf8_lossy_truncated(void **state)
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		len = 12345;
-		s = fsb_utf8_lossy(t[i].in, t[i].len, &len);
+		s = text_utf8_lossy(t[i].in, t[i].len, &len);
 		for (k = 0, hex[0] = '\0'; s != NULL && k < len && k < 40; k++)
 			snprintf(hex + 3 * k, sizeof(hex) - 3 * k, "%02x ",
 			    (unsigned char)s[k]);
 		CHECK(s != NULL && len == t[i].outlen &&
-		    memcmp(s, t[i].out, len) == 0, "fsb_utf8_lossy row %zu: "
+		    memcmp(s, t[i].out, len) == 0, "text_utf8_lossy row %zu: "
 		    "%s(len %zu), want len %zu\n", i, hex, len, t[i].outlen);
 		free(s);
 	}
