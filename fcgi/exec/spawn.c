@@ -199,7 +199,8 @@ feed_stdin(struct spawn *sp)
 }
 
 int
-spawn_wait(struct spawn *sp, spawn_line_fn fn, void *arg, int *status)
+spawn_wait(struct spawn *sp, spawn_line_fn fn, spawn_tick_fn tick, void *arg,
+    int *status)
 {
 	struct pollfd	 pfd[3];
 	int64_t		 deadline = 0;
@@ -230,7 +231,7 @@ spawn_wait(struct spawn *sp, spawn_line_fn fn, void *arg, int *status)
 		if ((open_fds == 0 && reaped) ||
 		    (reaped && now_ms() >= deadline))
 			break;
-		r = poll(pfd, (nfds_t)n, open_fds == 0 ? 50 : 250);
+		r = poll(pfd, (nfds_t)n, SPAWN_TICK_MS);
 		if (r < 0 && errno != EINTR)
 			return E_FAIL;
 		if (sp->in_fd >= 0)
@@ -247,6 +248,8 @@ spawn_wait(struct spawn *sp, spawn_line_fn fn, void *arg, int *status)
 				sp->fd[i] = -1;
 			}
 		}
+		if (tick != NULL)
+			tick(arg);
 		if (stopped) {
 			/* The reader gave up: end the group, report a kill. */
 			if (!reaped) {

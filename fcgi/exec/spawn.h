@@ -44,13 +44,19 @@ struct spawn {
  * PATH, not executable), E_FAIL. The child never returns into our code.
  */
 int	spawn_start(struct spawn *sp, const struct spawn_opts *opts);
+/* Called at least every SPAWN_TICK_MS while waiting (e.g. to flush). */
+typedef void	(*spawn_tick_fn)(void *arg);
+#define SPAWN_TICK_MS	50
+
 /*
- * Feed stdin, deliver output lines to fn, and reap the leader. Output
+ * Feed stdin, deliver output lines to fn, call tick (may be NULL), and
+ * reap the leader. Output
  * still arriving from the group after the leader has exited is read for
  * up to SPAWN_DRAIN_MS. *status is the waitpid status. Returns 0 or
  * E_FAIL; when fn stops reading, the group is killed and reaped.
  */
-int	spawn_wait(struct spawn *sp, spawn_line_fn fn, void *arg, int *status);
+int	spawn_wait(struct spawn *sp, spawn_line_fn fn, spawn_tick_fn tick,
+	    void *arg, int *status);
 /*
  * Stop a process group as the original does: SIGINT, 2 s, SIGTERM, 2 s,
  * SIGKILL, returning as soon as no member is left. 0 when the group is

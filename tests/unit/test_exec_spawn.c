@@ -54,7 +54,7 @@ run(struct lines *l, const struct spawn_opts *o, int *status)
 	memset(l, 0, sizeof(*l) - sizeof(l->stop_after));
 	if ((rc = spawn_start(&sp, o)) != 0)
 		return rc;
-	rc = spawn_wait(&sp, collect, l, status);
+	rc = spawn_wait(&sp, collect, NULL, l, status);
 	spawn_clear(&sp);
 	return rc;
 }
@@ -145,7 +145,7 @@ spawn_reader_stop_kills_group(void **state)
 	l.stop_after = 3;
 	assert_int_equal(spawn_start(&sp, &o), 0);
 	pgid = sp.pid;
-	assert_int_equal(spawn_wait(&sp, collect, &l, &status), 0);
+	assert_int_equal(spawn_wait(&sp, collect, NULL, &l, &status), 0);
 	spawn_clear(&sp);
 	assert_int_equal(l.n, 3);
 	assert_true(WIFSIGNALED(status));
@@ -171,8 +171,8 @@ spawn_stop_from_outside(void **state)
 	{
 		int	 status, child;
 
-		assert_int_equal(spawn_wait(&sp, collect, &(struct lines){ 0 },
-		    &status), 0);
+		assert_int_equal(spawn_wait(&sp, collect, NULL,
+		    &(struct lines){ 0 }, &status), 0);
 		assert_true(WIFSIGNALED(status));
 		assert_int_equal(WTERMSIG(status), SIGTERM);
 		assert_int_equal(waitpid(pid, &child, 0), pid);
