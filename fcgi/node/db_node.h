@@ -47,6 +47,13 @@ int	db_task_list(struct db *, json_object **out, const char *project_id);
 int	db_task_get(struct db *, json_object **out, const char *id);
 /* The project id of a task, into out[37]; E_NOTFOUND. */
 int	db_task_project(struct db *, char *out, const char *id);
+/*
+ * The same, with a shared lock on the task's row for the transaction. A
+ * locking read takes no snapshot, so reads after the locks see the latest
+ * commits; shared, so two such transactions never deadlock on each
+ * other's foreign key checks.
+ */
+int	db_task_project_lock(struct db *, char *out, const char *id);
 int	db_task_insert(struct db *, const struct task_row *);
 /*
  * NULL title/status/parent keep the stored value; NULL description or

@@ -61,21 +61,36 @@ db_task_get(struct db *db, json_object **out, const char *id)
 	return db_query_row(db, out, sql, p, DB_NPARAMS(p));
 }
 
-int
-db_task_project(struct db *db, char *out, const char *id)
+static int
+task_project(struct db *db, char *out, const char *id, int lock)
 {
 	static const char sql[] = "SELECT project_id FROM tasks WHERE id = ?";
+	static const char sql_lock[] = "SELECT project_id FROM tasks "
+	    "WHERE id = ? LOCK IN SHARE MODE";
 	struct db_param	 p[] = { DB_STR(id) };
 	json_object	*row;
 	const char	*pid;
 	int		 rc;
 
-	if ((rc = db_query_row(db, &row, sql, p, DB_NPARAMS(p))) != 0)
+	if ((rc = db_query_row(db, &row, lock ? sql_lock : sql, p,
+	    DB_NPARAMS(p))) != 0)
 		return rc;
 	rc = (pid = jsonx_get_str(row, "project_id")) != NULL &&
 	    uuid_parse(out, pid) == 0 ? 0 : E_FAIL;
 	json_object_put(row);
 	return rc;
+}
+
+int
+db_task_project(struct db *db, char *out, const char *id)
+{
+	return task_project(db, out, id, 0);
+}
+
+int
+db_task_project_lock(struct db *db, char *out, const char *id)
+{
+	return task_project(db, out, id, 1);
 }
 
 int

@@ -218,7 +218,18 @@ task_update(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, NULL);
 		goto out;
 	}
-	if ((rc = db_task_project(rq->db, project_id, rq->id)) != 0) {
+	/*
+	 * Parent changes in a project take turns (the project row lock), or
+	 * two concurrent ones could each pass the cycle check and make one.
+	 * Only locking reads come first, so the check that follows reads
+	 * what the previous turn committed.
+	 */
+	if (v[TF_PARENT].s != NULL)
+		rc = db_task_project_lock(rq->db, project_id, rq->id);
+	else
+		rc = db_task_project(rq->db, project_id, rq->id);
+	if (rc != 0 || (v[TF_PARENT].s != NULL &&
+	    (rc = db_project_lock(rq->db, project_id)) != 0)) {
 		rc = reply_err(rp, rc, "task");
 		goto out;
 	}

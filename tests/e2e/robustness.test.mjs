@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 
 import {
 	DB_NAME, MSG, SWARM_VAR, api, createProject, createTask, dbSnapshot, dbTask,
-	deleteProjectQuietly, fails, git, makeRepo, makeScratch, ok, q, randomUuid, rejects,
+	deleteProjectQuietly, fails, git, makeRepo, makeScratch, ok, q, randomUuid, rawHttp, rejects,
 	removeScratch, sql, sqlCount,
 } from './lib/stack.mjs';
 import {
@@ -73,6 +73,30 @@ async function fillCache(url, rel)
 	const data = ok(await api('GET', url));
 	const cached = SWARM_VAR ? await waitFor(() => fs.existsSync(cacheFile(rel)), 2000) : false;
 	return { data, cached };
+}
+
+/*
+ * GETs that race writes: 8 streams of back-to-back GETs (of urls in turn)
+ * from now until the returned function is called, at least min in all, so
+ * that GETs land before, during and after each write and some rebuild a
+ * cache file while a write commits. The function stops the streams and
+ * resolves to every reply.
+ */
+function racingGets(urls, min = 20)
+{
+	const results = [];
+	let stopped = false;
+	let k = 0;
+	const stream = async () => {
+		while (!stopped || results.length < min)
+			results.push(await api('GET', urls[k++ % urls.length]));
+	};
+	const streams = Array.from({ length: 8 }, stream);
+	return async () => {
+		stopped = true;
+		await Promise.all(streams);
+		return results;
+	};
 }
 
 function params(n, prefix = 'p')
@@ -135,6 +159,31 @@ describe('query strings', () => {
 	});
 });
 
+/* ------------------------------------------------ nginx's own error replies */
+
+describe("errors made by nginx carry the JSON envelope", () => {
+	test('a body over nginx\'s own limit (SWARM_MAX_BODY, 10m) -> 413 request body too large on every write route',
+	    async () => {
+		const t = await createTask(proj.id, { title: 'big bodies' });
+		// 12 MiB: over nginx's limit as run.sh configures it; were the
+		// limit higher, swarm-node's 1 MiB limit answers the same.
+		const body = JSON.stringify({ project_id: proj.id, title: 'x'.repeat(12 * 1024 * 1024) });
+		const wrong = [];
+		for (const [method, url] of [['POST', '/api/tasks'], ['PUT', `/api/tasks/${t.id}`],
+		    ['POST', '/api/projects'], ['PUT', `/api/projects/${proj.id}`]]) {
+			const before = dbSnapshot();
+			const res = await rawHttp({ method, path: url,
+			    headers: { 'Content-Type': 'application/json' }, body });
+			if (res.status !== 413 || res.json?.message !== MSG.tooLarge ||
+			    !/^application\/json/.test(res.headers['content-type'] || ''))
+				wrong.push(`${method} ${url} -> ${res.status} ${res.headers['content-type']} ` +
+				    `${res.text.slice(0, 60).replace(/\s+/g, ' ')}`);
+			assert.deepEqual(dbSnapshot(), before, `${method} ${url} changed the database`);
+		}
+		assert.deepEqual(wrong, [], 'expected the JSON 413 envelope for each');
+	});
+});
+
 /* ----------------------------------------------------------- subtask cycles */
 
 describe('subtask cycles', () => {
@@ -188,7 +237,9 @@ describe('subtask cycles', () => {
 	});
 
 	test('two concurrent PUTs cannot make a cycle between them', async () => {
-		const made = [];
+		// One of the two may win (200), the other must then see the
+		// cycle (400); no other answer, and never both stored.
+		const wrong = [];
 		for (let round = 0; round < 20; round++) {
 			const x = await createTask(cp.id, { title: `X${round}` });
 			const y = await createTask(cp.id, { title: `Y${round}` });
@@ -197,16 +248,15 @@ describe('subtask cycles', () => {
 				api('PUT', `/api/tasks/${y.id}`, { json: { parent_task_id: x.id } }),
 			]);
 			for (const r of [rx, ry]) {
-				if (r.status !== 200)
-					fails(r, 400, CYCLE);
+				if (r.status !== 200 && (r.status !== 400 || r.json?.message !== CYCLE))
+					wrong.push(`round ${round}: ${r.req} -> ${r.status} ${r.json?.message}`);
 			}
 			const px = await parentOf(x.id);
 			const py = await parentOf(y.id);
 			if (px === y.id && py === x.id)
-				made.push(`round ${round}: ${rx.status}/${ry.status}`);
+				wrong.push(`round ${round}: cycle X <-> Y stored (replies ${rx.status}, ${ry.status})`);
 		}
-		assert.deepEqual(made, [], 'X <-> Y cycles were stored by two concurrent PUTs, ' +
-		    'each answered 200');
+		assert.deepEqual(wrong, []);
 	});
 });
 
@@ -217,7 +267,7 @@ describe('reading your own writes through the nginx cache, under concurrency', (
 	let cp;
 	let listUrl;
 	let listFile;
-	let tasks = [];
+	const tasks = [];
 
 	before(async () => {
 		cp = await createProject(makeRepo(path.join(scratch, 'cache')), { name: 'cache' });
@@ -236,7 +286,7 @@ describe('reading your own writes through the nginx cache, under concurrency', (
 		return new Map(list.map((t) => [t.id, t.title]));
 	}
 
-	test(`${ROUNDS} rounds of 5 PUTs racing 20 list GETs: the next GETs show every new title`, async () => {
+	test(`${ROUNDS} rounds of 5 PUTs racing list GETs: the next GETs show every new title`, async () => {
 		let old = new Map(tasks.map((t) => [t.id, t.title]));
 		let cachedRounds = 0;
 		for (let round = 0; round < ROUNDS; round++) {
@@ -245,7 +295,7 @@ describe('reading your own writes through the nginx cache, under concurrency', (
 				await fillCache(`/api/tasks/${t.id}`, `task/${t.id}.json`);
 			cachedRounds += cached ? 1 : 0;
 			const want = new Map(tasks.map((t, i) => [t.id, `round ${round} task ${i} ${randomUuid()}`]));
-			const gets = Array.from({ length: 20 }, () => api('GET', listUrl));
+			const gets = racingGets([listUrl]);
 			const puts = await Promise.all(tasks.map((t) =>
 			    api('PUT', `/api/tasks/${t.id}`, { json: { title: want.get(t.id) } })));
 			for (const r of puts)
@@ -258,7 +308,7 @@ describe('reading your own writes through the nginx cache, under concurrency', (
 				assert.equal(ok(await api('GET', `/api/tasks/${id}`)).title, title,
 				    `round ${round}: GET /api/tasks/${id} after its PUT`);
 			// The racing GETs saw, per task, the old or the new title.
-			for (const r of await Promise.all(gets)) {
+			for (const r of await gets()) {
 				for (const [id, title] of titles(ok(r)))
 					assert.ok(title === old.get(id) || title === want.get(id),
 					    `round ${round}: racing GET saw ${JSON.stringify(title)} for ${id}`);
@@ -269,11 +319,11 @@ describe('reading your own writes through the nginx cache, under concurrency', (
 		    'in at least one round');
 	});
 
-	test(`${ROUNDS} rounds of a POST racing 20 list GETs: the next GET lists the new task`, async () => {
+	test(`${ROUNDS} rounds of a POST racing list GETs: the next GET lists the new task`, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
 			await fillCache(listUrl, listFile);
 			const title = `created in round ${round} ${randomUuid()}`;
-			const gets = Array.from({ length: 20 }, () => api('GET', listUrl));
+			const gets = racingGets([listUrl]);
 			const created = ok(await api('POST', '/api/tasks', { json: { project_id: cp.id, title } }));
 			const list = ok(await api('GET', listUrl));
 			const mine = list.find((t) => t.id === created.id);
@@ -281,30 +331,59 @@ describe('reading your own writes through the nginx cache, under concurrency', (
 			assert.equal(mine.title, title);
 			assert.equal(list[0].id, created.id, 'newest first');
 			assert.equal(ok(await api('GET', `/api/tasks/${created.id}`)).title, title);
-			for (const r of await Promise.all(gets))
+			for (const r of await gets())
 				ok(r);
-			tasks.push(created);
 		}
 	});
 
-	test(`${ROUNDS} rounds of a DELETE racing 20 GETs: the next GETs no longer show the task`, async () => {
+	test(`${ROUNDS} rounds of a DELETE racing GETs: the next GETs no longer show the task`, async () => {
 		for (let round = 0; round < ROUNDS; round++) {
-			const victim = tasks.pop();
+			const victim = await createTask(cp.id, { title: `to delete in round ${round}` });
 			await fillCache(listUrl, listFile);
 			await fillCache(`/api/tasks/${victim.id}`, `task/${victim.id}.json`);
-			const gets = Array.from({ length: 20 }, (_, i) =>
-			    api('GET', i % 4 === 3 ? `/api/tasks/${victim.id}` : listUrl));
+			const gets = racingGets([listUrl, listUrl, listUrl, `/api/tasks/${victim.id}`]);
 			const del = await api('DELETE', `/api/tasks/${victim.id}`);
 			assert.equal(del.status, 202, `DELETE: ${del.status} ${del.text}`);
 			const list = ok(await api('GET', listUrl));
 			assert.ok(!list.some((t) => t.id === victim.id),
 			    `round ${round}: the list right after DELETE still shows ${victim.id}`);
 			fails(await api('GET', `/api/tasks/${victim.id}`), 404, MSG.taskNotFound);
-			for (const r of await Promise.all(gets)) {
+			for (const r of await gets()) {
 				if (r.status !== 200)
 					fails(r, 404, MSG.taskNotFound);
 			}
 		}
+	});
+
+	test('a cached reply is the reply: no-store, no validators, conditional and Range headers ignored',
+	    async () => {
+		const t = await createTask(cp.id, { title: 'validators' });
+		const future = new Date(Date.now() + 3600 * 1000).toUTCString();
+		const past = new Date(Date.UTC(2001, 0, 1)).toUTCString();
+		const extras = [
+			{ 'If-Modified-Since': future },
+			{ 'If-None-Match': '*' },
+			{ 'If-Match': '"abc"' },
+			{ 'If-Unmodified-Since': past },
+			{ Range: 'bytes=0-9' },
+		];
+		const wrong = [];
+		for (const [url, rel] of [[listUrl, listFile], [`/api/tasks/${t.id}`, `task/${t.id}.json`],
+		    ['/api/projects', 'projects.json']]) {
+			const { cached } = await fillCache(url, rel);
+			assert.ok(cached, `premise: GET ${url} was published to the cache (${rel})`);
+			const plain = await api('GET', url);
+			ok(plain);
+			assert.equal(plain.headers.get('cache-control'), 'no-store', `Cache-Control of ${url}`);
+			assert.equal(plain.headers.get('etag'), null, `ETag of ${url}`);
+			for (const headers of extras) {
+				const res = await api('GET', url, { headers });
+				if (res.status !== 200 || res.text !== plain.text)
+					wrong.push(`GET ${url} ${JSON.stringify(headers)} -> ${res.status} ` +
+					    `${res.text.slice(0, 40).replace(/\s+/g, ' ')}`);
+			}
+		}
+		assert.deepEqual(wrong, [], 'expected 200 with the whole reply, as swarm-node answers');
 	});
 });
 
@@ -325,9 +404,14 @@ describe('a killed worker', { skip: CANNOT_SIGNAL }, () => {
 		const t0 = Date.now();
 		// Sequential requests; the kill falls between two of them, so the
 		// victim is idle (a worker killed mid-request loses that request).
+		// The next request waits until the victim is dead: a connection
+		// arriving while a SIGKILLed worker is still waking from accept()
+		// can be handed to it by the kernel and reset (seen 1 run in 4).
 		while (n < 50 || (!restored && Date.now() - t0 < 10000)) {
-			if (n === 10)
+			if (n === 10) {
 				process.kill(victim, 'SIGKILL');
+				await waitFor(() => !isAlive(victim), 5000);
+			}
 			const url = n % 2 ? '/api/projects' : `/api/projects/${proj.id}`;
 			const r = await api('GET', url);
 			if (r.status !== 200 || r.json?.success !== true)

@@ -34,10 +34,32 @@ describe('clean shutdown of swarm-node', { skip: CANNOT_SIGNAL }, () => {
 		assert.ok(!fs.existsSync(`${NODE_SOCK}.lock`), `${NODE_SOCK}.lock left behind`);
 	});
 
-	test('with swarm-node gone, nginx answers 502 node workers unavailable', async () => {
-		fails(await api('GET', `/api/projects/${randomUuid()}`), 502, WORKERS_DOWN);
-		fails(await api('POST', '/api/tasks', { json: { project_id: randomUuid(), title: 'x' } }),
-		    502, WORKERS_DOWN);
-		fails(await api('GET', '/api/health'), 502, WORKERS_DOWN);
+	test('with swarm-node gone, nginx answers 502 node workers unavailable on every route', async () => {
+		const id = randomUuid();
+		const body = { json: { project_id: id, title: 'x', name: 'x', git_repo_path: '/nonexistent',
+		    use_existing_repo: true } };
+		const wrong = [];
+		for (const [method, url, opts] of [
+			['GET', '/api/health'],
+			['GET', `/api/projects/${id}`],
+			['GET', `/api/projects/${id}/branches`],
+			['GET', `/api/tasks/${id}`],
+			['GET', `/api/tasks?project_id=${id}`],
+			['POST', '/api/projects', body],
+			['PUT', `/api/projects/${id}`, body],
+			['DELETE', `/api/projects/${id}`],
+			['POST', '/api/tasks', body],
+			['PUT', `/api/tasks/${id}`, body],
+			['DELETE', `/api/tasks/${id}`],
+		]) {
+			const res = await api(method, url, opts);
+			try {
+				fails(res, 502, WORKERS_DOWN);
+			} catch {
+				wrong.push(`${method} ${url} -> ${res.status} ${res.headers.get('content-type')} ` +
+				    `${res.text.slice(0, 50).replace(/\s+/g, ' ')}`);
+			}
+		}
+		assert.deepEqual(wrong, [], 'expected the JSON 502 envelope for each');
 	});
 });
