@@ -76,4 +76,36 @@ int	db_task_running(struct db *, long long *out, const char *id);
 int	db_task_set_images(struct db *, const char *task_id,
 	    char (*ids)[37], size_t n);
 
+/* A task attempt row as POST /api/task-attempts writes it. */
+struct attempt_row {
+	const char	*id;
+	const char	*task_id;
+	const char	*executor;
+	const char	*target_branch;
+	const char	*container_ref;
+	const char	*branch;
+};
+
+/* TaskAttempt objects; execution processes as ExecutionProcess rows
+ * (executor_action still a string). */
+int	db_attempt_insert(struct db *, const struct attempt_row *);
+int	db_attempt_get(struct db *, json_object **out, const char *id);
+/* Newest first; every attempt when task_id is NULL. */
+int	db_attempt_list(struct db *, json_object **out, const char *task_id);
+/* A running process with no runner yet (the runner claims it). */
+int	db_process_insert(struct db *, const char *id, const char *attempt_id,
+	    const char *run_reason, const char *action);
+int	db_process_get(struct db *, json_object **out, const char *id);
+/* Oldest first; soft-dropped ones only when with_dropped. */
+int	db_process_list(struct db *, json_object **out, const char *attempt_id,
+	    int with_dropped);
+/* The stored log rows, in order: [{logs: "<JSON lines>"}]. */
+int	db_process_logs(struct db *, json_object **out, const char *id);
+/*
+ * Mark a running process killed (before signalling it, so its runner
+ * keeps that status) and give its process group (0 if not started yet).
+ * E_NOTFOUND when it is not running. Call in a transaction.
+ */
+int	db_process_kill(struct db *, long long *pgid, const char *id);
+
 #endif

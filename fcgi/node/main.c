@@ -6,6 +6,7 @@
 
 #include "cache.h"
 #include "db.h"
+#include "db_runs.h"
 #include "log.h"
 #include "node.h"
 #include "server.h"
@@ -18,6 +19,23 @@ usage(void)
 	    "database: SWARM_DB_SOCKET or SWARM_DB_HOST/SWARM_DB_PORT, "
 	    "SWARM_DB_USER, SWARM_DB_PASSWORD, SWARM_DB_NAME\n");
 	exit(2);
+}
+
+/*
+ * Runs whose runner is gone (a reboot, a kill) are failed now, not shown
+ * as running forever; every read of processes checks again.
+ */
+static void
+reap_orphans_at_start(const struct db_config *cfg)
+{
+	struct db	*db;
+	int		 n = 0;
+
+	if ((db = db_new(cfg)) == NULL)
+		return;
+	if (db_ensure(db) == 0 && db_run_reap_orphans(db, &n) == 0 && n > 0)
+		log_info("marked %d orphaned execution processes failed", n);
+	db_free(db);	/* before fork: workers open their own */
 }
 
 int
@@ -54,5 +72,6 @@ main(int argc, char *argv[])
 	db_config_from_env(&dbcfg);
 	/* Unset: no cache (several hosts on one database must not use one). */
 	cache_init(getenv("SWARM_CACHE_DIR"));
+	reap_orphans_at_start(&dbcfg);
 	return prefork_run(sock, (int)workers, &node_app, &dbcfg);
 }

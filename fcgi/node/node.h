@@ -7,6 +7,13 @@
 
 extern const struct app node_app;
 
+struct executors;
+struct db;
+
+/* profiles.c: per-worker start (libgit2, executor profiles) */
+int	node_worker_init(void);
+const struct executors *node_executors(void);
+
 /* health.c */
 int	health_get(struct req *, struct reply *);
 /* projects.c */
@@ -26,5 +33,19 @@ int	task_create(struct req *, struct reply *);
 int	task_get(struct req *, struct reply *);
 int	task_update(struct req *, struct reply *);
 int	task_delete(struct req *, struct reply *);
+
+/* attempts.c */
+int	attempt_create(struct req *, struct reply *);
+int	attempt_list(struct req *, struct reply *);
+int	attempt_get(struct req *, struct reply *);
+/* processes.c */
+int	process_list(struct req *, struct reply *);
+int	process_get(struct req *, struct reply *);
+int	process_raw_logs(struct req *, struct reply *);
+int	process_normalized_logs(struct req *, struct reply *);
+int	process_stop(struct req *, struct reply *);
+int	attempt_stop(struct req *, struct reply *);
+/* Stop one running process (marks it killed, ends its group). */
+int	process_stop_one(struct db *, const char *id);
 
 #endif

@@ -1,6 +1,5 @@
 /* routes.c: the node's route table; grep a path to find its handler */
 #include "node.h"
-#include "repo.h"
 
 static const struct route node_routes[] = {
 	{ M_GET,    "/api/health",			health_get,	R_NODB },
@@ -18,6 +17,17 @@ static const struct route node_routes[] = {
 	{ M_GET,    "/api/tasks/{id}",			task_get,	0 },
 	{ M_PUT,    "/api/tasks/{id}",			task_update,	R_BODY },
 	{ M_DELETE, "/api/tasks/{id}",			task_delete,	0 },
+	{ M_GET,    "/api/task-attempts",		attempt_list,	0 },
+	{ M_POST,   "/api/task-attempts",		attempt_create,	R_BODY },
+	{ M_GET,    "/api/task-attempts/{id}",		attempt_get,	0 },
+	{ M_POST,   "/api/task-attempts/{id}/stop",	attempt_stop,	0 },
+	{ M_GET,    "/api/execution-processes",		process_list,	0 },
+	{ M_GET,    "/api/execution-processes/{id}",	process_get,	0 },
+	{ M_GET,    "/api/execution-processes/{id}/raw-logs",
+							process_raw_logs, 0 },
+	{ M_GET,    "/api/execution-processes/{id}/normalized-logs",
+							process_normalized_logs, 0 },
+	{ M_POST,   "/api/execution-processes/{id}/stop", process_stop,	0 },
 };
 
 const struct app node_app = {
@@ -25,5 +35,5 @@ const struct app node_app = {
 	.routes = node_routes,
 	.nroutes = sizeof(node_routes) / sizeof(node_routes[0]),
 	.max_body = SERVER_MAX_BODY,
-	.worker_init = repo_global_init,
+	.worker_init = node_worker_init,
 };

@@ -1,0 +1,415 @@
+/* attempts.c: task attempt routes (create and start, list, get) */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board_cache.h"
+#include "db_node.h"
+#include "err.h"
+#include "executors.h"
+#include "field.h"
+#include "fsbrowse.h"
+#include "jsonx.h"
+#include "launch.h"
+#include "node.h"
+#include "worktree.h"
+
+#define MAX_BRANCH	255
+#define COPY_MAX_DEPTH	16
+
+enum { AF_TASK, AF_BASE, AF_TARGET_NODE, AF__MAX };
+
+static const struct field attempt_create_fields[] = {
+	{ "task_id",		FT_UUID,   F_REQUIRED, 0, NULL },
+	{ "base_branch",	FT_STRING, F_REQUIRED | F_NONEMPTY, MAX_BRANCH, NULL },
+	{ "target_node_id",	FT_UUID,   0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/* Where attempt worktrees live: SWARM_WORKTREE_DIR, else the original's. */
+static const char *
+worktree_root(void)
+{
+	const char	*d = getenv("SWARM_WORKTREE_DIR");
+
+	return d != NULL && *d == '/' ? d : "/var/tmp/swarm/worktrees";
+}
+
+/* {"typ": typ, "next_action": next}; takes both references. */
+static json_object *
+action_new(json_object *typ, json_object *next)
+{
+	json_object	*a;
+
+	if (typ == NULL || (a = json_object_new_object()) == NULL) {
+		json_object_put(typ);
+		json_object_put(next);
+		return NULL;
+	}
+	if (jsonx_add(a, "typ", typ) != 0 ||
+	    jsonx_add(a, "next_action", next) != 0) {
+		json_object_put(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_object *
+script_typ(const char *script, const char *context)
+{
+	json_object	*t;
+
+	if ((t = json_object_new_object()) == NULL)
+		return NULL;
+	if (jsonx_add_str(t, "type", "ScriptRequest") != 0 ||
+	    jsonx_add_str(t, "script", script) != 0 ||
+	    jsonx_add_str(t, "language", "Bash") != 0 ||
+	    jsonx_add_str(t, "context", context) != 0) {
+		json_object_put(t);
+		return NULL;
+	}
+	return t;
+}
+
+static json_object *
+agent_typ(const char *prompt, const char *executor, const char *variant)
+{
+	json_object	*t, *p;
+
+	if ((t = json_object_new_object()) == NULL)
+		return NULL;
+	if ((p = json_object_new_object()) == NULL ||
+	    jsonx_add_str(p, "executor", executor) != 0 ||
+	    (strcmp(variant, "DEFAULT") != 0 &&
+	    jsonx_add_str(p, "variant", variant) != 0) ||
+	    jsonx_add_str(t, "type", "CodingAgentInitialRequest") != 0 ||
+	    jsonx_add_str(t, "prompt", prompt) != 0 ||
+	    jsonx_add(t, "executor_profile_id", p) != 0) {
+		json_object_put(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int
+nonblank(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if (strchr(" \t\r\n", *s) == NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * The chain the original runs: setup script (if any), the coding agent,
+ * cleanup script (if any). *first_reason is the run_reason of its head.
+ */
+static json_object *
+action_chain(json_object *project, const char *prompt, const char *executor,
+    const char *variant, const char **first_reason)
+{
+	const char	*setup = jsonx_get_str(project, "setup_script");
+	const char	*cleanup = jsonx_get_str(project, "cleanup_script");
+	json_object	*tail = NULL, *agent;
+
+	if (nonblank(cleanup) && (tail = action_new(script_typ(cleanup,
+	    "CleanupScript"), NULL)) == NULL)
+		return NULL;
+	if ((agent = action_new(agent_typ(prompt, executor, variant),
+	    tail)) == NULL)
+		return NULL;
+	*first_reason = "codingagent";
+	if (!nonblank(setup))
+		return agent;
+	*first_reason = "setupscript";
+	return action_new(script_typ(setup, "SetupScript"), agent);
+}
+
+/* Copy a file or a directory tree; symlinks are not followed. */
+static int
+copy_tree(const char *src, const char *dst, int depth)
+{
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	char		 s2[PATH_MAX], d2[PATH_MAX], buf[65536];
+	ssize_t		 n;
+	int		 in, out, rc = 0;
+
+	if (depth > COPY_MAX_DEPTH || lstat(src, &st) != 0)
+		return -1;
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdir(dst, st.st_mode & 07777) != 0 && errno != EEXIST)
+			return -1;
+		if ((d = opendir(src)) == NULL)
+			return -1;
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if ((size_t)snprintf(s2, sizeof(s2), "%s/%s", src,
+			    de->d_name) >= sizeof(s2) ||
+			    (size_t)snprintf(d2, sizeof(d2), "%s/%s", dst,
+			    de->d_name) >= sizeof(d2) ||
+			    copy_tree(s2, d2, depth + 1) != 0)
+				rc = -1;
+		}
+		closedir(d);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    st.st_mode & 0777)) < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			rc = -1;
+			break;
+		}
+	if (n < 0 || close(out) != 0)
+		rc = -1;
+	close(in);
+	return rc;
+}
+
+/*
+ * copy_files: comma-separated paths relative to the repository, copied
+ * into the new worktree (e.g. .env files git does not track). A path
+ * that is missing or outside the repository is skipped with a warning,
+ * as the original logs and goes on.
+ */
+static void
+copy_project_files(const char *list, const char *repo, const char *wt)
+{
+	char	*copy, *item, *save = NULL, *src, dst[PATH_MAX], *slash;
+	size_t	 len;
+
+	if (list == NULL || (copy = strdup(list)) == NULL)
+		return;
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		while (*item == ' ')
+			item++;
+		len = strlen(item);
+		while (len > 0 && item[len - 1] == ' ')
+			item[--len] = '\0';
+		if (len == 0)
+			continue;
+		if (fsb_resolve(&src, repo, item) != 0) {
+			log_warnx("copy_files: %s: missing or outside the "
+			    "repository, skipped", item);
+			continue;
+		}
+		if ((size_t)snprintf(dst, sizeof(dst), "%s/%s", wt, item) <
+		    sizeof(dst)) {
+			/* Parent directories first, as the original does. */
+			for (slash = dst + strlen(wt) + 1;
+			    (slash = strchr(slash, '/')) != NULL; slash++) {
+				*slash = '\0';
+				mkdir(dst, 0755);
+				*slash = '/';
+			}
+			if (copy_tree(src, dst, 0) != 0)
+				log_warn("copy_files: %s", item);
+		}
+		free(src);
+	}
+	free(copy);
+}
+
+/* executor_profile_id {executor, variant?} ("profile" accepted for executor). */
+static int
+profile_or_reply(struct reply *rp, json_object *body, char *exe, char *var)
+{
+	json_object	*p, *v = NULL;
+	const char	*name, *variant = NULL;
+	char		 err[256];
+
+	if (!json_object_object_get_ex(body, "executor_profile_id", &p) ||
+	    p == NULL)
+		return reply_errorf(rp, 400,
+		    "field 'executor_profile_id' is required");
+	if (!json_object_is_type(p, json_type_object) ||
+	    ((name = jsonx_get_str(p, "executor")) == NULL &&
+	    (name = jsonx_get_str(p, "profile")) == NULL))
+		return reply_errorf(rp, 400, "field 'executor_profile_id' must "
+		    "be an object with a string 'executor'");
+	if (json_object_object_get_ex(p, "variant", &v) && v != NULL) {
+		if ((variant = jsonx_get_str(p, "variant")) == NULL)
+			return reply_errorf(rp, 400, "field 'executor_profile_id"
+			    ".variant' must be a string");
+	}
+	if (node_executors() == NULL)
+		return reply_errorf(rp, 503, "executor profiles unavailable "
+		    "(see the node log)");
+	if (executors_resolve(exe, var, node_executors(), name, variant, err,
+	    sizeof(err)) != 0)
+		return reply_errorf(rp, 400, "field 'executor_profile_id': %s",
+		    err);
+	return 0;
+}
+
+/*
+ * POST /api/task-attempts: a branch and worktree for the task from
+ * base_branch, then its chain (setup script, coding agent, cleanup
+ * script) under a detached swarm-runner. 200 with the TaskAttempt; 400
+ * bad input or remote project; 404 unknown task or base branch; 409
+ * worktree or branch exists; 500 when the runner cannot start.
+ */
+int
+attempt_create(struct req *rq, struct reply *rp)
+{
+	struct field_val	 v[AF__MAX];
+	struct attempt_row	 row;
+	struct exec_cmd		*cmd = NULL;
+	json_object		*task = NULL, *project = NULL, *chain = NULL,
+				*obj;
+	const char		*repo = NULL, *title, *reason = NULL, *rendered,
+				*prefix = getenv("SWARM_BRANCH_PREFIX"), *tid;
+	char			 exe[EXECUTORS_NAME_MAX],
+				 var[EXECUTORS_VARIANT_MAX],
+				 id[UUID_STRLEN + 1], pid[UUID_STRLEN + 1],
+				 branch[MAX_BRANCH + 1], dir[MAX_BRANCH + 1],
+				 path[PATH_MAX], err[256], *prompt = NULL;
+	int			 rc, made = 0;
+
+	memset(v, 0, sizeof(v));
+	memset(&row, 0, sizeof(row));
+	if ((rc = fields_parse_or_reply(rp, rq->json, attempt_create_fields,
+	    v)) != 0 || (rc = profile_or_reply(rp, rq->json, exe, var)) != 0)
+		goto out;
+	if (v[AF_TARGET_NODE].s != NULL) {
+		rc = reply_errorf(rp, 400, "field 'target_node_id': this node "
+		    "is not connected to a hive");
+		goto out;
+	}
+	if ((rc = db_task_get(rq->db, &task, v[AF_TASK].s)) != 0) {
+		task = NULL;
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	if ((rc = db_project_get(rq->db, &project,
+	    jsonx_get_str(task, "project_id"))) != 0) {
+		project = NULL;
+		rc = reply_err(rp, rc, "project");
+		goto out;
+	}
+	if (json_object_get_boolean(json_object_object_get(project,
+	    "is_remote"))) {
+		rc = reply_errorf(rp, 400, "Cannot start task attempts on remote "
+		    "projects. Tasks execute on their origin node.");
+		goto out;
+	}
+	if (executors_build(&cmd, node_executors(), exe, var, NULL, NULL, err,
+	    sizeof(err)) != 0) {
+		rc = reply_errorf(rp, 400, "field 'executor_profile_id': %s",
+		    err);
+		goto out;
+	}
+	repo = jsonx_get_str(project, "git_repo_path");
+	title = jsonx_get_str(task, "title");
+	if (uuid_new(id) != 0 || uuid_new(pid) != 0 ||
+	    worktree_branch_name(branch, sizeof(branch), prefix != NULL ?
+	    prefix : "vk", id, title) != 0 ||
+	    worktree_dir_name(dir, sizeof(dir), id, title) != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", worktree_root(),
+	    dir) >= sizeof(path)) {
+		rc = reply_errorf(rp, 500, "cannot name the attempt");
+		goto out;
+	}
+	if ((rc = worktree_create(repo, path, branch, v[AF_BASE].s, err,
+	    sizeof(err))) != 0) {
+		rc = rc == E_NOTFOUND ? reply_errorf(rp, 404, "base branch '%s' "
+		    "not found", v[AF_BASE].s) : reply_errorf(rp,
+		    reply_status_of(rc), "%s", err);
+		goto out;
+	}
+	made = 1;
+	copy_project_files(jsonx_get_str(project, "copy_files"), repo, path);
+	if (executors_prompt(&prompt, title, jsonx_get_str(task,
+	    "description"), jsonx_get_str(task, "validation_steps"),
+	    cmd->append_prompt) != 0 ||
+	    (chain = action_chain(project, prompt, exe, var, &reason)) == NULL ||
+	    (rendered = jsonx_render(chain, NULL)) == NULL) {
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	row.id = id;
+	row.task_id = v[AF_TASK].s;
+	row.executor = exe;
+	row.target_branch = v[AF_BASE].s;
+	row.container_ref = path;
+	row.branch = branch;
+	if ((rc = db_begin(rq->db)) != 0 ||
+	    (rc = db_attempt_insert(rq->db, &row)) != 0 ||
+	    (rc = db_process_insert(rq->db, pid, id, reason, rendered)) != 0 ||
+	    (rc = db_commit(rq->db)) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	made = 0;	/* the attempt owns its worktree now */
+	tid = row.task_id;
+	board_changed(0, jsonx_get_str(project, "id"), &tid, 1);
+	if (launch_runner(NULL, pid) != 0) {
+		rc = reply_errorf(rp, 500, "could not start the runner; the "
+		    "attempt's process will be marked failed");
+		goto out;
+	}
+	if ((rc = db_attempt_get(rq->db, &obj, id)) != 0) {
+		rc = reply_err(rp, rc, "task attempt");
+		goto out;
+	}
+	rc = reply_data(rp, obj);
+out:
+	if (made && worktree_remove(repo, path, id, err, sizeof(err)) != 0 &&
+	    strlen(err) > 0)
+		log_warnx("attempt %s: worktree not removed: %s", id, err);
+	free(prompt);
+	exec_cmd_free(cmd);
+	json_object_put(chain);
+	json_object_put(task);
+	json_object_put(project);
+	fields_clear(v, AF__MAX);
+	return rc;
+}
+
+/* GET /api/task-attempts?task_id=: TaskAttempt[] newest first. */
+int
+attempt_list(struct req *rq, struct reply *rp)
+{
+	const char	*tid = req_query(rq, "task_id");
+	char		 id[UUID_STRLEN + 1];
+	json_object	*arr;
+	int		 rc;
+
+	if (tid != NULL && uuid_parse(id, tid) != 0)
+		return reply_errorf(rp, 400,
+		    "query parameter 'task_id' must be a UUID");
+	if ((rc = db_attempt_list(rq->db, &arr, tid != NULL ? id : NULL)) != 0)
+		return reply_err(rp, rc, NULL);
+	return reply_data(rp, arr);
+}
+
+/* GET /api/task-attempts/{id}: the TaskAttempt. 200, 404. */
+int
+attempt_get(struct req *rq, struct reply *rp)
+{
+	json_object	*obj;
+	int		 rc;
+
+	if ((rc = db_attempt_get(rq->db, &obj, rq->id)) != 0)
+		return reply_err(rp, rc, "task attempt");
+	return reply_data(rp, obj);
+}

@@ -1,0 +1,109 @@
+/* db_attempts.c: SQL for task attempts and their execution processes */
+#include "db_node.h"
+#include "err.h"
+
+#define ATTEMPT_COLS "id, task_id, container_ref, branch, target_branch, " \
+	"executor, worktree_deleted, setup_completed_at, created_at, updated_at"
+
+#define PROCESS_COLS "id, task_attempt_id, run_reason, executor_action, " \
+	"before_head_commit, after_head_commit, status, exit_code, dropped, " \
+	"started_at, completed_at, created_at, updated_at"
+
+int
+db_attempt_insert(struct db *db, const struct attempt_row *a)
+{
+	static const char sql[] = "INSERT INTO task_attempts (id, task_id, "
+	    "executor, target_branch, container_ref, branch) "
+	    "VALUES (?, ?, ?, ?, ?, ?)";
+	struct db_param	 p[] = { DB_STR(a->id), DB_STR(a->task_id),
+	    DB_STR(a->executor), DB_STR(a->target_branch),
+	    DB_STR(a->container_ref), DB_STR(a->branch) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_attempt_get(struct db *db, json_object **out, const char *id)
+{
+	static const char sql[] = "SELECT " ATTEMPT_COLS
+	    " FROM task_attempts WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(id) };
+
+	return db_query_row(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_attempt_list(struct db *db, json_object **out, const char *task_id)
+{
+	static const char all[] = "SELECT " ATTEMPT_COLS
+	    " FROM task_attempts ORDER BY created_at DESC, id";
+	static const char of_task[] = "SELECT " ATTEMPT_COLS
+	    " FROM task_attempts WHERE task_id = ? ORDER BY created_at DESC, id";
+	struct db_param	 p[] = { DB_STR(task_id) };
+
+	if (task_id == NULL)
+		return db_query(db, out, all, NULL, 0);
+	return db_query(db, out, of_task, p, DB_NPARAMS(p));
+}
+
+int
+db_process_insert(struct db *db, const char *id, const char *attempt_id,
+    const char *run_reason, const char *action)
+{
+	static const char sql[] = "INSERT INTO execution_processes (id, "
+	    "task_attempt_id, run_reason, executor_action) VALUES (?, ?, ?, ?)";
+	struct db_param	 p[] = { DB_STR(id), DB_STR(attempt_id),
+	    DB_STR(run_reason), DB_STR(action) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_process_get(struct db *db, json_object **out, const char *id)
+{
+	static const char sql[] = "SELECT " PROCESS_COLS
+	    " FROM execution_processes WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(id) };
+
+	return db_query_row(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_process_list(struct db *db, json_object **out, const char *attempt_id,
+    int with_dropped)
+{
+	static const char sql[] = "SELECT " PROCESS_COLS
+	    " FROM execution_processes WHERE task_attempt_id = ? "
+	    "AND (? OR dropped = FALSE) ORDER BY created_at, id";
+	struct db_param	 p[] = { DB_STR(attempt_id), DB_INT(with_dropped) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_process_logs(struct db *db, json_object **out, const char *id)
+{
+	static const char sql[] = "SELECT logs FROM execution_process_logs "
+	    "WHERE execution_id = ? ORDER BY id";
+	struct db_param	 p[] = { DB_STR(id) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_process_kill(struct db *db, long long *pgid, const char *id)
+{
+	static const char sel[] = "SELECT COALESCE(pgid, 0) FROM "
+	    "execution_processes WHERE id = ? AND status = 'running' FOR UPDATE";
+	static const char upd[] = "UPDATE execution_processes SET "
+	    "status = 'killed', exit_code = NULL, "
+	    "completed_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6) "
+	    "WHERE id = ? AND status = 'running'";
+	struct db_param	 p[] = { DB_STR(id) };
+	int		 rc;
+
+	*pgid = 0;
+	if ((rc = db_query_int(db, pgid, sel, p, DB_NPARAMS(p))) != 0)
+		return rc;	/* E_NOTFOUND: not running */
+	return db_exec_one(db, upd, p, DB_NPARAMS(p));
+}
