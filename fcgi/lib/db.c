@@ -438,7 +438,13 @@ db_query(struct db *db, json_object **out, const char *sql,
 			goto out;
 	}
 	if (fr != MYSQL_NO_DATA) {
-		rc = db_map_errno(mysql_stmt_errno(st), mysql_stmt_error(st));
+		/* An INSERT ... RETURNING fails here; the error may sit on the
+		 * connection rather than on the statement. */
+		if (mysql_stmt_errno(st) != 0)
+			rc = db_map_errno(mysql_stmt_errno(st),
+			    mysql_stmt_error(st));
+		else
+			rc = db_map_errno(mysql_errno(db->m), mysql_error(db->m));
 		goto out;
 	}
 	*out = rows;

@@ -54,7 +54,8 @@ int	db_task_project(struct db *, char *out, const char *id);
  * other's foreign key checks.
  */
 int	db_task_project_lock(struct db *, char *out, const char *id);
-int	db_task_insert(struct db *, const struct task_row *);
+/* Insert and return the Task as stored. */
+int	db_task_insert(struct db *, json_object **out, const struct task_row *);
 /*
  * NULL title/status/parent keep the stored value; NULL description or
  * validation_steps keep it, "" clears it.

@@ -6,12 +6,13 @@
 #include "err.h"
 #include "uuid.h"
 
-#define TASK_COLS "t.id, t.project_id, t.title, t.description, t.status, " \
-	"t.parent_task_id, t.shared_task_id, t.created_at, t.updated_at, " \
-	"t.is_remote, t.remote_assignee_user_id, t.remote_assignee_name, " \
-	"t.remote_assignee_username, t.remote_version, " \
-	"t.remote_last_synced_at, t.remote_stream_node_id, " \
-	"t.remote_stream_url, t.validation_steps"
+/* Unqualified: the outer FROM of every query here is tasks alone. */
+#define TASK_COLS "id, project_id, title, description, status, " \
+	"parent_task_id, shared_task_id, created_at, updated_at, " \
+	"is_remote, remote_assignee_user_id, remote_assignee_name, " \
+	"remote_assignee_username, remote_version, " \
+	"remote_last_synced_at, remote_stream_node_id, " \
+	"remote_stream_url, validation_steps"
 
 /* Processes that count for a task's state; dev servers do not. */
 #define TASK_RUN_REASONS "('setupscript', 'cleanupscript', 'codingagent')"
@@ -94,17 +95,19 @@ db_task_project_lock(struct db *db, char *out, const char *id)
 }
 
 int
-db_task_insert(struct db *db, const struct task_row *r)
+db_task_insert(struct db *db, json_object **out, const struct task_row *r)
 {
+	/* RETURNING: the stored row comes back without a second query. */
 	static const char sql[] = "INSERT INTO tasks (id, project_id, title, "
 	    "description, status, parent_task_id, shared_task_id, "
-	    "validation_steps) VALUES (?, ?, ?, ?, COALESCE(?, 'todo'), ?, ?, ?)";
+	    "validation_steps) VALUES (?, ?, ?, ?, COALESCE(?, 'todo'), ?, ?, ?) "
+	    "RETURNING " TASK_COLS;
 	struct db_param	 p[] = { DB_STR(r->id), DB_STR(r->project_id),
 	    DB_STR(r->title), DB_STR(r->description), DB_STR(r->status),
 	    DB_STR(r->parent_task_id), DB_STR(r->shared_task_id),
 	    DB_STR(r->validation_steps) };
 
-	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+	return db_query_row(db, out, sql, p, DB_NPARAMS(p));
 }
 
 int

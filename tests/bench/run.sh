@@ -41,7 +41,7 @@ case :$PATH: in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
 
 OUT=$REPO/tests/bench/last-run.txt
 RAW=$REPO/tests/bench/last-run.wrk.log
-WORKERS=${SWARM_WORKERS:-8}
+WORKERS=${SWARM_WORKERS:-16}   # the stack default (contrib/swarm-stack)
 LOG_LEVEL=${SWARM_LOG_LEVEL:-warn}
 PEER=${BENCH_PEER:-1}
 T=${WRK_T:-2} C=${WRK_C:-32} D=${WRK_D:-10s} WARM=${WARM_D:-3s} PD=${POST_D:-5s}
