@@ -107,3 +107,26 @@ db_process_kill(struct db *db, long long *pgid, const char *id)
 		return rc;	/* E_NOTFOUND: not running */
 	return db_exec_one(db, upd, p, DB_NPARAMS(p));
 }
+
+int
+db_merge_insert(struct db *db, const char *id, const char *attempt_id,
+    const char *commit, const char *target_branch)
+{
+	static const char sql[] = "INSERT INTO merges (id, task_attempt_id, "
+	    "merge_type, merge_commit, target_branch_name) "
+	    "VALUES (?, ?, 'direct', ?, ?)";
+	struct db_param	 p[] = { DB_STR(id), DB_STR(attempt_id),
+	    DB_STR(commit), DB_STR(target_branch) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_task_set_status(struct db *db, const char *task_id, const char *status)
+{
+	static const char sql[] = "UPDATE tasks SET status = ?, "
+	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(status), DB_STR(task_id) };
+
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
+}

@@ -108,5 +108,11 @@ int	db_process_logs(struct db *, json_object **out, const char *id);
  * E_NOTFOUND when it is not running. Call in a transaction.
  */
 int	db_process_kill(struct db *, long long *pgid, const char *id);
+/* A direct (squash) merge of an attempt. */
+int	db_merge_insert(struct db *, const char *id, const char *attempt_id,
+	    const char *commit, const char *target_branch);
+/* Set a task's status (E_NOTFOUND). */
+int	db_task_set_status(struct db *, const char *task_id,
+	    const char *status);
 
 #endif

@@ -38,6 +38,8 @@ int	task_delete(struct req *, struct reply *);
 int	attempt_create(struct req *, struct reply *);
 int	attempt_list(struct req *, struct reply *);
 int	attempt_get(struct req *, struct reply *);
+/* attempt_git.c */
+int	attempt_merge(struct req *, struct reply *);
 /* processes.c */
 int	process_list(struct req *, struct reply *);
 int	process_get(struct req *, struct reply *);
