@@ -59,6 +59,7 @@ typedef int	(*handler_fn)(struct req *, struct reply *);
 /* Route flags: requirements the dispatcher checks before the handler. */
 #define R_BODY		0x01	/* JSON object body required (415/413/400) */
 #define R_NODB		0x02	/* handler needs no database connection */
+#define R_BODY_OPT	0x04	/* as R_BODY when a body is sent; null too */
 
 struct route {
 	enum method	 method;

@@ -42,10 +42,10 @@ is_json_type(const char *ct)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-/* Read and parse the JSON object body of an R_BODY route. */
+/* Read and parse the JSON object body (or null, when null_ok). */
 static int
 dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
-    const char *content_length, FCGX_Stream *in)
+    const char *content_length, FCGX_Stream *in, int null_ok)
 {
 	char		 err[128];
 	int64_t		 clen = 0;
@@ -73,6 +73,8 @@ dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
 	rq->body_len = got;
 	if (jsonx_parse_strict(&rq->json, rq->body, got, err, sizeof(err)) != 0)
 		return reply_errorf(rp, 400, "invalid JSON body: %s", err);
+	if (rq->json == NULL && null_ok)
+		return 0;
 	if (!json_object_is_type(rq->json, json_type_object))
 		return reply_errorf(rp, 400,
 		    "invalid JSON body: expected an object");
@@ -99,7 +101,11 @@ server_dispatch(const struct app *app, struct req *rq, struct reply *rp,
 		    "invalid query string") : reply_errorf(rp, 500,
 		    "out of memory");
 	if ((m.route->flags & R_BODY) &&
-	    (rc = dispatch_body(app, rq, rp, content_length, rq->in)) != 0)
+	    (rc = dispatch_body(app, rq, rp, content_length, rq->in, 0)) != 0)
+		return rc;
+	if ((m.route->flags & R_BODY_OPT) && content_length != NULL &&
+	    *content_length != '\0' && strcmp(content_length, "0") != 0 &&
+	    (rc = dispatch_body(app, rq, rp, content_length, rq->in, 1)) != 0)
 		return rc;
 	if (m.id != NULL) {
 		if (m.id_len >= sizeof(raw))

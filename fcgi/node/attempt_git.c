@@ -1,4 +1,4 @@
-/* attempt_git.c: git operations on an attempt's branch (merge) */
+/* attempt_git.c: git operations on an attempt's branch and worktree */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,14 @@
 #include "db_node.h"
 #include "err.h"
 #include "jsonx.h"
+#include "branch_ops.h"
+#include "branch_status.h"
+#include "field.h"
+#include "fsbrowse.h"
 #include "merge.h"
+#include "push.h"
+#include "rebase.h"
+#include "worktree.h"
 #include "node.h"
 
 /* The attempt, its task and its project, or a reply (404). */
@@ -99,6 +106,531 @@ attempt_merge(struct req *rq, struct reply *rp)
 	rc = reply_null(rp, 200);
 out:
 	merge_result_free(&m);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/*
+ * The worktree of the attempt, recreated from its branch when it was
+ * removed (the original's ensure_container_exists). Fills *wt (borrowed
+ * from att). A reply on failure.
+ */
+static int
+worktree_or_reply(struct reply *rp, json_object *att, json_object *proj,
+    const char **wt)
+{
+	char	 err[256];
+	int	 created = 0, rc;
+
+	*wt = jsonx_get_str(att, "container_ref");
+	if (*wt == NULL)
+		return reply_errorf(rp, 409, "the attempt has no worktree");
+	if ((rc = worktree_ensure(&created, jsonx_get_str(proj,
+	    "git_repo_path"), *wt, jsonx_get_str(att, "branch"), err,
+	    sizeof(err))) != 0)
+		return reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
+		    "cannot restore the worktree: %s", err);
+	return 0;
+}
+
+static json_object *
+strings_json(char **v, size_t n)
+{
+	json_object	*a;
+	size_t		 i;
+
+	if ((a = json_object_new_array()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (json_object_array_add(a, json_object_new_string(v[i])) != 0) {
+			json_object_put(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* A JSON integer, or null when !ok. */
+static int
+add_count(json_object *o, const char *key, int ok, size_t n)
+{
+	return ok ? jsonx_add_int(o, key, (long long)n) :
+	    jsonx_add(o, key, NULL);
+}
+
+/*
+ * GET /api/task-attempts/{id}/branch-status: BranchStatus (every field of
+ * the original). 200, 404.
+ */
+int
+attempt_branch_status(struct req *rq, struct reply *rp)
+{
+	struct branch_status	 bs;
+	json_object		*att, *task, *proj, *o = NULL, *merges = NULL;
+	const char		*wt, *target;
+	int			 rc, ok;
+
+	memset(&bs, 0, sizeof(bs));
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+		goto out;
+	target = jsonx_get_str(att, "target_branch");
+	if ((rc = branch_status_get(&bs, jsonx_get_str(proj, "git_repo_path"),
+	    wt, jsonx_get_str(att, "branch"), target)) != 0) {
+		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
+		    "cannot read the branch status");
+		goto out;
+	}
+	if ((rc = db_merges_of_attempt(rq->db, &merges, rq->id)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	ok = bs.wt_ok;
+	if ((o = json_object_new_object()) == NULL ||
+	    jsonx_add_int(o, "commits_behind", (long long)bs.commits_behind) ||
+	    jsonx_add_int(o, "commits_ahead", (long long)bs.commits_ahead) ||
+	    (ok ? jsonx_add_bool(o, "has_uncommitted_changes",
+	    bs.has_uncommitted_changes) : jsonx_add(o,
+	    "has_uncommitted_changes", NULL)) ||
+	    jsonx_add_str(o, "head_oid", ok && bs.head_oid[0] ? bs.head_oid :
+	    NULL) ||
+	    add_count(o, "uncommitted_count", ok, bs.uncommitted_count) ||
+	    add_count(o, "untracked_count", ok, bs.untracked_count) ||
+	    jsonx_add_str(o, "target_branch_name", target) ||
+	    add_count(o, "remote_commits_behind", bs.has_upstream,
+	    bs.remote_commits_behind) ||
+	    add_count(o, "remote_commits_ahead", bs.has_upstream,
+	    bs.remote_commits_ahead) ||
+	    jsonx_add(o, "merges", json_object_get(merges)) ||
+	    jsonx_add_bool(o, "is_rebase_in_progress",
+	    bs.is_rebase_in_progress) ||
+	    jsonx_add_str(o, "conflict_op", bs.nconflicted > 0 ?
+	    branch_status_op_name(bs.conflict_op) : NULL) ||
+	    jsonx_add(o, "conflicted_files", strings_json(bs.conflicted_files,
+	    bs.nconflicted))) {
+		json_object_put(o);
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	rc = reply_data(rp, o);
+out:
+	branch_status_free(&bs);
+	json_object_put(merges);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/* error_data {type} (plus message and op when given) with a status. */
+static int
+typed_reply(struct reply *rp, int status, const char *type, const char *msg,
+    const char *op)
+{
+	json_object	*e;
+
+	reply_errorf(rp, status, "%s", msg);
+	if ((e = json_object_new_object()) != NULL &&
+	    (jsonx_add_str(e, "type", type) != 0 ||
+	    (op != NULL && (jsonx_add_str(e, "message", msg) != 0 ||
+	    jsonx_add_str(e, "op", op) != 0)))) {
+		json_object_put(e);
+		e = NULL;
+	}
+	rp->error_data = e;
+	return status;
+}
+
+static int
+push(struct req *rq, struct reply *rp, int force)
+{
+	struct push_result	 pr;
+	json_object		*att, *task, *proj;
+	const char		*wt;
+	int			 rc;
+
+	memset(&pr, 0, sizeof(pr));
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+		goto out;
+	rc = push_branch(&pr, wt, jsonx_get_str(att, "branch"), force);
+	if (rc == 0)
+		rc = reply_null(rp, 200);
+	else if (pr.kind == PUSH_REJECTED)
+		rc = typed_reply(rp, 409, "force_push_required", pr.msg, NULL);
+	else if (pr.kind == PUSH_DIRTY)
+		rc = reply_errorf(rp, 409, "%s", pr.msg);
+	else if (pr.kind == PUSH_NOREMOTE)
+		rc = reply_errorf(rp, 400, "%s", pr.msg);
+	else
+		rc = reply_errorf(rp, pr.kind == PUSH_NETWORK ? 502 : 500, "%s",
+		    pr.msg);
+out:
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/* POST /api/task-attempts/{id}/push: null; 409 force_push_required. */
+int
+attempt_push(struct req *rq, struct reply *rp)
+{
+	return push(rq, rp, 0);
+}
+
+/* POST /api/task-attempts/{id}/push/force: null. */
+int
+attempt_push_force(struct req *rq, struct reply *rp)
+{
+	return push(rq, rp, 1);
+}
+
+enum { RB_OLD, RB_NEW, RB__MAX };
+
+static const struct field rebase_fields[] = {
+	{ "old_base_branch",	FT_STRING, F_NONEMPTY, 255, NULL },
+	{ "new_base_branch",	FT_STRING, F_NONEMPTY, 255, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * POST /api/task-attempts/{id}/rebase {old_base_branch?, new_base_branch?}
+ * (both default to the target branch; the target becomes new_base_branch
+ * first, as the original). null; 409 with error_data merge_conflicts
+ * (the rebase stays in progress) or rebase_in_progress; 404 unknown
+ * branch.
+ */
+int
+attempt_rebase(struct req *rq, struct reply *rp)
+{
+	struct field_val	 v[RB__MAX];
+	struct rebase_result	 rr;
+	json_object		*att, *task, *proj;
+	const char		*wt, *target, *old_base, *new_base, *repo;
+	size_t			 ahead, behind;
+	char			 err[256];
+	int			 rc;
+
+	memset(v, 0, sizeof(v));
+	memset(&rr, 0, sizeof(rr));
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0)
+		goto out;
+	/* The body is optional (the proxy sends null). */
+	if (rq->json != NULL &&
+	    (rc = fields_parse_or_reply(rp, rq->json, rebase_fields, v)) != 0)
+		goto out;
+	if ((rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+		goto out;
+	repo = jsonx_get_str(proj, "git_repo_path");
+	target = jsonx_get_str(att, "target_branch");
+	old_base = v[RB_OLD].s != NULL ? v[RB_OLD].s : target;
+	new_base = v[RB_NEW].s != NULL ? v[RB_NEW].s : target;
+	if (branch_ops_target_check(&ahead, &behind, repo,
+	    jsonx_get_str(att, "branch"), new_base, err, sizeof(err)) != 0) {
+		rc = reply_errorf(rp, 404, "Branch '%s' does not exist in the "
+		    "repository", new_base);
+		goto out;
+	}
+	if ((rc = db_attempt_set_target(rq->db, rq->id, new_base)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	rc = rebase_onto(&rr, repo, wt, jsonx_get_str(att, "branch"), old_base,
+	    new_base);
+	if (rc == 0)
+		rc = reply_null(rp, 200);
+	else if (rr.kind == REBASE_CONFLICTS)
+		rc = typed_reply(rp, 409, "merge_conflicts", rr.msg, "rebase");
+	else if (rr.kind == REBASE_IN_PROGRESS)
+		rc = typed_reply(rp, 409, "rebase_in_progress", "A rebase is "
+		    "already in progress. Resolve conflicts or abort the "
+		    "rebase, then retry.", NULL);
+	else if (rr.kind == REBASE_DIRTY)
+		rc = reply_errorf(rp, 409, "%s", rr.msg);
+	else
+		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500, "%s", rr.msg);
+out:
+	rebase_result_free(&rr);
+	fields_clear(v, RB__MAX);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/* POST /api/task-attempts/{id}/conflicts/abort: null. */
+int
+attempt_conflicts_abort(struct req *rq, struct reply *rp)
+{
+	json_object	*att, *task, *proj;
+	const char	*wt;
+	char		 err[256];
+	int		 rc;
+
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0)
+		rc = rebase_abort(wt, err, sizeof(err)) == 0 ?
+		    reply_null(rp, 200) : reply_errorf(rp, 500, "%s", err);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+static const struct field rename_fields[] = {
+	{ "new_branch_name", FT_STRING, F_REQUIRED, 255, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * POST /api/task-attempts/{id}/rename-branch {new_branch_name}: {branch}.
+ * The original's refusals with its messages: 400 empty or invalid name,
+ * 409 name taken or rebase in progress.
+ */
+int
+attempt_rename_branch(struct req *rq, struct reply *rp)
+{
+	struct field_val		 v[1];
+	struct branch_ops_rename_result	 r;
+	json_object			*att, *task, *proj, *o;
+	const char			*wt, *old;
+	int				 rc;
+
+	memset(v, 0, sizeof(v));
+	memset(&r, 0, sizeof(r));
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = fields_parse_or_reply(rp, rq->json, rename_fields, v)) != 0 ||
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+		goto out;
+	old = jsonx_get_str(att, "branch");
+	rc = branch_ops_rename(&r, jsonx_get_str(proj, "git_repo_path"), wt,
+	    old, v[0].s);
+	switch (r.why) {
+	case BRANCH_OPS_RENAMED:
+		if ((rc = db_begin(rq->db)) != 0 ||
+		    (rc = db_attempt_set_branch(rq->db, rq->id, r.branch)) != 0 ||
+		    (rc = db_attempt_retarget_children(rq->db,
+		    jsonx_get_str(task, "id"), old, r.branch)) != 0 ||
+		    (rc = db_commit(rq->db)) != 0) {
+			rc = reply_err(rp, rc, NULL);
+			goto out;
+		}
+		/* FALLTHROUGH */
+	case BRANCH_OPS_UNCHANGED:
+		if ((o = json_object_new_object()) == NULL ||
+		    jsonx_add_str(o, "branch", r.branch) != 0) {
+			json_object_put(o);
+			rc = reply_errorf(rp, 500, "out of memory");
+		} else
+			rc = reply_data(rp, o);
+		break;
+	case BRANCH_OPS_EMPTY:
+	case BRANCH_OPS_INVALID:
+		rc = reply_errorf(rp, 400, "%s", r.msg);
+		break;
+	case BRANCH_OPS_EXISTS:
+	case BRANCH_OPS_REBASING:
+		rc = reply_errorf(rp, 409, "%s", r.msg);
+		break;
+	case BRANCH_OPS_NOBRANCH:
+		rc = reply_errorf(rp, 404, "%s", r.msg);
+		break;
+	default:
+		rc = reply_errorf(rp, 500, "%s", r.msg != NULL ? r.msg :
+		    "rename failed");
+	}
+out:
+	fields_clear(v, 1);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+static const struct field target_fields[] = {
+	{ "new_target_branch", FT_STRING, F_REQUIRED | F_NONEMPTY, 255, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * POST /api/task-attempts/{id}/change-target-branch {new_target_branch}:
+ * {new_target_branch, status: [ahead, behind]}. 404 "Branch '<b>' does
+ * not exist in the repository".
+ */
+int
+attempt_change_target(struct req *rq, struct reply *rp)
+{
+	struct field_val v[1];
+	json_object	*att, *task, *proj, *o = NULL, *st;
+	size_t		 ahead = 0, behind = 0;
+	char		 err[256];
+	int		 rc;
+
+	memset(v, 0, sizeof(v));
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = fields_parse_or_reply(rp, rq->json, target_fields, v)) != 0)
+		goto out;
+	if (branch_ops_target_check(&ahead, &behind, jsonx_get_str(proj,
+	    "git_repo_path"), jsonx_get_str(att, "branch"), v[0].s, err,
+	    sizeof(err)) != 0) {
+		rc = reply_errorf(rp, 404, "Branch '%s' does not exist in the "
+		    "repository", v[0].s);
+		goto out;
+	}
+	if ((rc = db_attempt_set_target(rq->db, rq->id, v[0].s)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if ((o = json_object_new_object()) == NULL ||
+	    (st = json_object_new_array()) == NULL ||
+	    jsonx_add(o, "status", st) != 0 ||
+	    json_object_array_add(st, json_object_new_int64((int64_t)ahead)) ||
+	    json_object_array_add(st, json_object_new_int64((int64_t)behind)) ||
+	    jsonx_add_str(o, "new_target_branch", v[0].s) != 0) {
+		json_object_put(o);
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	rc = reply_data(rp, o);
+out:
+	fields_clear(v, 1);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/* The sha query parameter (4 to 40 hex digits), or a 400. */
+static int
+sha_or_reply(struct req *rq, struct reply *rp, const char **sha)
+{
+	size_t	 n;
+
+	*sha = req_query(rq, "sha");
+	if (*sha == NULL || **sha == '\0')
+		return reply_errorf(rp, 400, "query parameter 'sha' is required");
+	n = strspn(*sha, "0123456789abcdefABCDEF");
+	if (n < 4 || n > 40 || (*sha)[n] != '\0')
+		return reply_errorf(rp, 400, "query parameter 'sha' must be a "
+		    "commit id");
+	return 0;
+}
+
+/* GET /api/task-attempts/{id}/commit-info?sha=: {sha, subject}. */
+int
+attempt_commit_info(struct req *rq, struct reply *rp)
+{
+	struct branch_ops_commit_info	 ci;
+	json_object			*att, *task, *proj, *o;
+	const char			*sha, *wt;
+	int				 rc;
+
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = sha_or_reply(rq, rp, &sha)) != 0 ||
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+		goto out;
+	if ((rc = branch_ops_commit_info(&ci, wt, sha)) != 0) {
+		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
+		    "commit %s not found", sha);
+		goto out;
+	}
+	if ((o = json_object_new_object()) == NULL ||
+	    jsonx_add_str(o, "sha", ci.sha) != 0 ||
+	    jsonx_add_str(o, "subject", ci.subject) != 0) {
+		json_object_put(o);
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	rc = reply_data(rp, o);
+out:
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/*
+ * GET /api/task-attempts/{id}/commit-compare?sha=: {head_oid, target_oid,
+ * ahead_from_head, behind_from_head, is_linear}.
+ */
+int
+attempt_commit_compare(struct req *rq, struct reply *rp)
+{
+	struct branch_ops_compare	 c;
+	json_object			*att, *task, *proj, *o;
+	const char			*sha, *wt;
+	int				 rc;
+
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = sha_or_reply(rq, rp, &sha)) != 0 ||
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+		goto out;
+	if ((rc = branch_ops_commit_compare(&c, wt, sha)) != 0) {
+		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
+		    "commit %s not found", sha);
+		goto out;
+	}
+	if ((o = json_object_new_object()) == NULL ||
+	    jsonx_add_str(o, "head_oid", c.head_oid) != 0 ||
+	    jsonx_add_str(o, "target_oid", c.target_oid) != 0 ||
+	    jsonx_add_int(o, "ahead_from_head", (long long)c.ahead_from_head) ||
+	    jsonx_add_int(o, "behind_from_head", (long long)c.behind_from_head) ||
+	    jsonx_add_bool(o, "is_linear", c.is_linear) != 0) {
+		json_object_put(o);
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	rc = reply_data(rp, o);
+out:
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/* GET /api/task-attempts/{id}/files?path=: the worktree's directory. */
+int
+attempt_files_list(struct req *rq, struct reply *rp)
+{
+	json_object	*att, *task, *proj, *out;
+	const char	*wt, *msg;
+	int		 rc;
+
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0) {
+		if ((rc = fsb_list(&out, wt, req_query(rq, "path"), &msg)) != 0)
+			rc = reply_errorf(rp, reply_status_of(rc), "%s", msg);
+		else
+			rc = reply_data(rp, out);
+	}
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+/* GET /api/task-attempts/{id}/files/{path}: a worktree file. */
+int
+attempt_file_read(struct req *rq, struct reply *rp)
+{
+	json_object	*att, *task, *proj, *out;
+	const char	*wt, *msg;
+	long long	 size = 0;
+	int		 rc;
+
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0) {
+		rc = fsb_read(&out, wt, rq->rest, &size, &msg);
+		if (rc == E_TOOBIG)
+			rc = reply_errorf(rp, 413, "File too large (%lld bytes, "
+			    "max %d bytes)", size, FSB_MAX_FILE);
+		else if (rc != 0)
+			rc = reply_errorf(rp, reply_status_of(rc), "%s", msg);
+		else
+			rc = reply_data(rp, out);
+	}
 	json_object_put(att);
 	json_object_put(task);
 	json_object_put(proj);

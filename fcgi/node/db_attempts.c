@@ -130,3 +130,49 @@ db_task_set_status(struct db *db, const char *task_id, const char *status)
 
 	return db_exec_one(db, sql, p, DB_NPARAMS(p));
 }
+
+int
+db_attempt_set_branch(struct db *db, const char *id, const char *branch)
+{
+	static const char sql[] = "UPDATE task_attempts SET branch = ?, "
+	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(branch), DB_STR(id) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_attempt_set_target(struct db *db, const char *id, const char *target)
+{
+	static const char sql[] = "UPDATE task_attempts SET target_branch = ?, "
+	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(target), DB_STR(id) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_attempt_retarget_children(struct db *db, const char *parent_task_id,
+    const char *old_branch, const char *new_branch)
+{
+	static const char sql[] = "UPDATE task_attempts ta JOIN tasks t "
+	    "ON t.id = ta.task_id SET ta.target_branch = ?, "
+	    "ta.updated_at = UTC_TIMESTAMP(6) "
+	    "WHERE t.parent_task_id = ? AND ta.target_branch = ?";
+	struct db_param	 p[] = { DB_STR(new_branch), DB_STR(parent_task_id),
+	    DB_STR(old_branch) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_merges_of_attempt(struct db *db, json_object **out, const char *attempt_id)
+{
+	static const char sql[] = "SELECT merge_type AS type, id, "
+	    "task_attempt_id, merge_commit, target_branch_name, created_at, "
+	    "pr_number, pr_url, pr_status, pr_merged_at, pr_merge_commit_sha "
+	    "FROM merges WHERE task_attempt_id = ? ORDER BY created_at DESC, id";
+	struct db_param	 p[] = { DB_STR(attempt_id) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}

@@ -111,6 +111,14 @@ int	db_process_kill(struct db *, long long *pgid, const char *id);
 /* A direct (squash) merge of an attempt. */
 int	db_merge_insert(struct db *, const char *id, const char *attempt_id,
 	    const char *commit, const char *target_branch);
+int	db_attempt_set_branch(struct db *, const char *id, const char *branch);
+int	db_attempt_set_target(struct db *, const char *id, const char *target);
+/* Attempts of parent's subtasks that targeted old_branch target new. */
+int	db_attempt_retarget_children(struct db *, const char *parent_task_id,
+	    const char *old_branch, const char *new_branch);
+/* Merge rows of an attempt, newest first (type = merge_type). */
+int	db_merges_of_attempt(struct db *, json_object **out,
+	    const char *attempt_id);
 /* Set a task's status (E_NOTFOUND). */
 int	db_task_set_status(struct db *, const char *task_id,
 	    const char *status);

@@ -40,6 +40,17 @@ int	attempt_list(struct req *, struct reply *);
 int	attempt_get(struct req *, struct reply *);
 /* attempt_git.c */
 int	attempt_merge(struct req *, struct reply *);
+int	attempt_branch_status(struct req *, struct reply *);
+int	attempt_push(struct req *, struct reply *);
+int	attempt_push_force(struct req *, struct reply *);
+int	attempt_rebase(struct req *, struct reply *);
+int	attempt_conflicts_abort(struct req *, struct reply *);
+int	attempt_rename_branch(struct req *, struct reply *);
+int	attempt_change_target(struct req *, struct reply *);
+int	attempt_commit_info(struct req *, struct reply *);
+int	attempt_commit_compare(struct req *, struct reply *);
+int	attempt_files_list(struct req *, struct reply *);
+int	attempt_file_read(struct req *, struct reply *);
 /* processes.c */
 int	process_list(struct req *, struct reply *);
 int	process_get(struct req *, struct reply *);
