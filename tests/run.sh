@@ -136,9 +136,13 @@ a.listen(0, "127.0.0.1", () => b.listen(0, "127.0.0.1", () => {
 }));') || { step_failed "picking free ports"; exit 1; }
 read -r HTTP_PORT HTTPS_PORT <<<"$PORTS"
 
+# Attempts run the SCRIPT executor's stand-in agent (never a real one);
+# swarm-stack hands every SWARM_* variable to swarm-node and its runners.
 STACK_ENV=(SWARM_CONF=/dev/null SWARM_VAR="$DIR" SWARM_LISTEN=127.0.0.1
     SWARM_HTTP_PORT="$HTTP_PORT" SWARM_HTTPS_PORT="$HTTPS_PORT" SWARM_WORKERS=4
-    SWARM_DB_NAME=swarm_node)
+    SWARM_DB_NAME=swarm_node
+    SWARM_SCRIPT_AGENT="sh '$REPO/tests/e2e/fixtures/script-agent.sh'"
+    SWARM_EXECUTORS_FILE="$REPO/tests/e2e/fixtures/executors-test.json")
 
 note "starting the stack in $DIR (http $HTTP_PORT, https $HTTPS_PORT)"
 STACK_STARTED=1

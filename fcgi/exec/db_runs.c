@@ -43,11 +43,11 @@ db_run_started(struct db *db, const char *process_id, int pgid,
 {
 	static const char sql[] = "UPDATE execution_processes SET pgid = ?, "
 	    "before_head_commit = COALESCE(?, before_head_commit), "
-	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'running'";
 	struct db_param	 p[] = { DB_INT(pgid), DB_STR(before_head),
 	    DB_STR(process_id) };
 
-	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
 }
 
 int
@@ -91,6 +91,17 @@ db_run_insert(struct db *db, const char *process_id, const char *attempt_id,
 	struct db_param	 p[] = { DB_STR(process_id), DB_STR(attempt_id),
 	    DB_STR(run_reason), DB_STR(action), DB_STR(before_head),
 	    DB_INT(id->pid), DB_INT(id->start), DB_STR(id->boot) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_run_setup_done(struct db *db, const char *attempt_id)
+{
+	static const char sql[] = "UPDATE task_attempts SET "
+	    "setup_completed_at = UTC_TIMESTAMP(6), "
+	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(attempt_id) };
 
 	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
 }

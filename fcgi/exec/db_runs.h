@@ -20,7 +20,11 @@ int	db_run_load(struct db *, json_object **out, const char *process_id);
  */
 int	db_run_claim(struct db *, const char *process_id,
 	    const struct procid *id);
-/* Record the command's process group and the worktree head before it. */
+/*
+ * Record the command's process group and the worktree head before it.
+ * E_NOTFOUND when the process is no longer running (stopped while its
+ * command was starting): the caller must end the group itself.
+ */
 int	db_run_started(struct db *, const char *process_id, int pgid,
 	    const char *before_head);
 /*
@@ -34,7 +38,9 @@ int	db_run_finish(struct db *, char *final, const char *process_id,
 int	db_run_insert(struct db *, const char *process_id,
 	    const char *attempt_id, const char *run_reason, const char *action,
 	    const char *before_head, const struct procid *id);
-/* Set a task's status; "inprogress" only moves todo/inreview/...: all. */
+/* The attempt's setup script completed (setup_completed_at). */
+int	db_run_setup_done(struct db *, const char *attempt_id);
+/* Set a task's status (no-op when it already has it). */
 int	db_run_task_status(struct db *, const char *task_id,
 	    const char *status);
 /* executor_sessions: the row of a coding-agent process, its session id,

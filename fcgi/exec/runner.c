@@ -248,7 +248,7 @@ run_one(struct run *r, char final[16], int *committed)
 				 sid[UUID_STRLEN + 1], cerr[256];
 	char			**argv = NULL, *input = NULL, *summary = NULL;
 	long long		 exit_code = -1;
-	int			 status = 0, rc, ran = 0;
+	int			 status = 0, rc, ran = 0, lock;
 
 	*committed = 0;
 	proclog_init(&r->log, r->db, r->id, PROCLOG_MAX_DEFAULT);
@@ -297,7 +297,10 @@ run_one(struct run *r, char final[16], int *committed)
 		    "cannot start it");
 		goto done;
 	}
-	db_run_started(r->db, r->id, (int)sp.pid, before[0] ? before : NULL);
+	/* Stopped while starting: nobody else knows the group to end. */
+	if (db_run_started(r->db, r->id, (int)sp.pid, before[0] ? before :
+	    NULL) == E_NOTFOUND)
+		spawn_stop_group(sp.pid, 2000);
 	ran = 1;
 	spawn_wait(&sp, on_line, on_tick, r, &status);
 	spawn_clear(&sp);
@@ -320,8 +323,10 @@ done:
 			    "Commit changes from coding agent for task attempt %s" :
 			    "Cleanup script changes for task attempt %s",
 			    r->attempt);
+		lock = repo_lock(r->worktree);
 		rc = worktree_commit_all(after, r->worktree, msg, cerr,
 		    sizeof(cerr));
+		repo_unlock(lock);
 		*committed = rc == 0;
 		if (rc != 0 && rc != E_NOTFOUND)
 			say(r, "auto-commit failed: %s", cerr);
@@ -332,6 +337,9 @@ done:
 	if (db_run_finish(r->db, final, r->id, ran && exit_code == 0 ?
 	    "completed" : "failed", exit_code, after[0] ? after : NULL) != 0)
 		snprintf(final, 16, "failed");
+	if (context != NULL && strcmp(context, "SetupScript") == 0 &&
+	    strcmp(final, "completed") == 0)
+		db_run_setup_done(r->db, r->attempt);
 	board_touched(r);
 	normalize_free(r->norm);
 	r->norm = NULL;

@@ -2,7 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <git2.h>
@@ -238,4 +243,36 @@ out:
 	git_index_free(idx);
 	git_repository_free(r);
 	return rc;
+}
+
+int
+repo_lock(const char *path)
+{
+	git_repository	*r = NULL;
+	char		 lock[4096];
+	int		 fd, n;
+
+	if (git_repository_open_ext(&r, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) != 0)
+		return -1;
+	/* Worktrees share the common directory: one lock per repository. */
+	n = snprintf(lock, sizeof(lock), "%sswarm-ops.lock",
+	    git_repository_commondir(r));
+	git_repository_free(r);
+	if (n < 0 || (size_t)n >= sizeof(lock) ||
+	    (fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+void
+repo_unlock(int lock)
+{
+	if (lock >= 0)
+		close(lock);
 }

@@ -29,4 +29,14 @@ int	repo_branches(json_object **out, const char *path);
 int	repo_foreach_tracked(const char *path,
 	    int (*fn)(const char *tracked, void *payload), void *payload);
 
+/*
+ * Serialise operations that change a repository's refs or a worktree's
+ * state (merge, rebase, push, rename, auto-commit) across workers and
+ * runners: an exclusive flock on swarm-ops.lock in the repository's
+ * common git directory, held until repo_unlock. Returns the lock (>= 0),
+ * or -1 (no repository, I/O); callers then go on unserialised.
+ */
+int	repo_lock(const char *path);
+void	repo_unlock(int lock);
+
 #endif

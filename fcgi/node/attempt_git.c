@@ -14,6 +14,7 @@
 #include "merge.h"
 #include "push.h"
 #include "rebase.h"
+#include "repo.h"
 #include "worktree.h"
 #include "node.h"
 
@@ -67,7 +68,7 @@ attempt_merge(struct req *rq, struct reply *rp)
 	json_object		*att, *task, *proj;
 	const char		*tid;
 	char			 msg[8192], mid[UUID_STRLEN + 1];
-	int			 rc;
+	int			 rc, lock;
 
 	memset(&m, 0, sizeof(m));
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0)
@@ -78,9 +79,16 @@ attempt_merge(struct req *rq, struct reply *rp)
 		rc = reply_errorf(rp, 500, "cannot build the commit message");
 		goto out;
 	}
+	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 	rc = merge_squash(&m, jsonx_get_str(proj, "git_repo_path"),
 	    jsonx_get_str(att, "branch"), jsonx_get_str(att, "target_branch"),
 	    msg);
+	repo_unlock(lock);
+	/* The target moved but a later step failed: the merge is real. */
+	if (rc != 0 && m.oid[0] != '\0') {
+		log_warnx("attempt %s: %s", rq->id, m.msg);
+		rc = 0;
+	}
 	if (rc == E_CONFLICT) {
 		rc = m.kind == MERGE_CONFLICTS ? conflicts_reply(rp, &m) :
 		    reply_errorf(rp, 409, "%s", m.msg);
@@ -160,6 +168,48 @@ add_count(json_object *o, const char *key, int ok, size_t n)
 }
 
 /*
+ * Merge rows in the original's tagged shape: {type:"direct", id,
+ * task_attempt_id, merge_commit, target_branch_name, created_at} or
+ * {type:"pr", id, task_attempt_id, created_at, target_branch_name,
+ * pr_info:{number, url, status, merged_at, merge_commit_sha}}. Returns 1
+ * when the newest is an open PR.
+ */
+static int
+merges_shape(json_object *merges)
+{
+	static const struct { const char *col, *key; } pr[] = {
+		{ "pr_number", "number" }, { "pr_url", "url" },
+		{ "pr_status", "status" }, { "pr_merged_at", "merged_at" },
+		{ "pr_merge_commit_sha", "merge_commit_sha" },
+	};
+	json_object	*m, *info, *v;
+	const char	*type, *st;
+	size_t		 i, k, n = json_object_array_length(merges);
+	int		 open_pr = 0;
+
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(merges, i);
+		type = jsonx_get_str(m, "type");
+		info = type != NULL && strcmp(type, "pr") == 0 ?
+		    json_object_new_object() : NULL;
+		for (k = 0; k < sizeof(pr) / sizeof(pr[0]); k++) {
+			if (info != NULL && json_object_object_get_ex(m,
+			    pr[k].col, &v))
+				jsonx_add(info, pr[k].key, json_object_get(v));
+			json_object_object_del(m, pr[k].col);
+		}
+		if (info != NULL) {
+			json_object_object_del(m, "merge_commit");
+			if (i == 0 && (st = jsonx_get_str(info, "status")) !=
+			    NULL && strcmp(st, "open") == 0)
+				open_pr = 1;
+			jsonx_add(m, "pr_info", info);
+		}
+	}
+	return open_pr;
+}
+
+/*
  * GET /api/task-attempts/{id}/branch-status: BranchStatus (every field of
  * the original). 200, 404.
  */
@@ -169,15 +219,18 @@ attempt_branch_status(struct req *rq, struct reply *rp)
 	struct branch_status	 bs;
 	json_object		*att, *task, *proj, *o = NULL, *merges = NULL;
 	const char		*wt, *target;
-	int			 rc, ok;
+	int			 rc, ok, lock;
 
 	memset(&bs, 0, sizeof(bs));
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
 	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
 		goto out;
 	target = jsonx_get_str(att, "target_branch");
-	if ((rc = branch_status_get(&bs, jsonx_get_str(proj, "git_repo_path"),
-	    wt, jsonx_get_str(att, "branch"), target)) != 0) {
+	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
+	rc = branch_status_get(&bs, jsonx_get_str(proj, "git_repo_path"), wt,
+	    jsonx_get_str(att, "branch"), target);
+	repo_unlock(lock);
+	if (rc != 0) {
 		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
 		    "cannot read the branch status");
 		goto out;
@@ -187,6 +240,9 @@ attempt_branch_status(struct req *rq, struct reply *rp)
 		goto out;
 	}
 	ok = bs.wt_ok;
+	/* Remote counts only for an open PR, as the original. */
+	if (!merges_shape(merges))
+		bs.has_upstream = 0;
 	if ((o = json_object_new_object()) == NULL ||
 	    jsonx_add_int(o, "commits_behind", (long long)bs.commits_behind) ||
 	    jsonx_add_int(o, "commits_ahead", (long long)bs.commits_ahead) ||
@@ -248,13 +304,15 @@ push(struct req *rq, struct reply *rp, int force)
 	struct push_result	 pr;
 	json_object		*att, *task, *proj;
 	const char		*wt;
-	int			 rc;
+	int			 rc, lock;
 
 	memset(&pr, 0, sizeof(pr));
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
 	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
 		goto out;
+	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 	rc = push_branch(&pr, wt, jsonx_get_str(att, "branch"), force);
+	repo_unlock(lock);
 	if (rc == 0)
 		rc = reply_null(rp, 200);
 	else if (pr.kind == PUSH_REJECTED)
@@ -311,7 +369,7 @@ attempt_rebase(struct req *rq, struct reply *rp)
 	const char		*wt, *target, *old_base, *new_base, *repo;
 	size_t			 ahead, behind;
 	char			 err[256];
-	int			 rc;
+	int			 rc, lock;
 
 	memset(v, 0, sizeof(v));
 	memset(&rr, 0, sizeof(rr));
@@ -337,8 +395,10 @@ attempt_rebase(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, NULL);
 		goto out;
 	}
+	lock = repo_lock(repo);
 	rc = rebase_onto(&rr, repo, wt, jsonx_get_str(att, "branch"), old_base,
 	    new_base);
+	repo_unlock(lock);
 	if (rc == 0)
 		rc = reply_null(rp, 200);
 	else if (rr.kind == REBASE_CONFLICTS)
@@ -367,12 +427,15 @@ attempt_conflicts_abort(struct req *rq, struct reply *rp)
 	json_object	*att, *task, *proj;
 	const char	*wt;
 	char		 err[256];
-	int		 rc;
+	int		 rc, lock;
 
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0)
+	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0) {
+		lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 		rc = rebase_abort(wt, err, sizeof(err)) == 0 ?
 		    reply_null(rp, 200) : reply_errorf(rp, 500, "%s", err);
+		repo_unlock(lock);
+	}
 	json_object_put(att);
 	json_object_put(task);
 	json_object_put(proj);
@@ -396,7 +459,7 @@ attempt_rename_branch(struct req *rq, struct reply *rp)
 	struct branch_ops_rename_result	 r;
 	json_object			*att, *task, *proj, *o;
 	const char			*wt, *old;
-	int				 rc;
+	int				 rc, lock;
 
 	memset(v, 0, sizeof(v));
 	memset(&r, 0, sizeof(r));
@@ -405,8 +468,10 @@ attempt_rename_branch(struct req *rq, struct reply *rp)
 	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
 		goto out;
 	old = jsonx_get_str(att, "branch");
+	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 	rc = branch_ops_rename(&r, jsonx_get_str(proj, "git_repo_path"), wt,
 	    old, v[0].s);
+	repo_unlock(lock);
 	switch (r.why) {
 	case BRANCH_OPS_RENAMED:
 		if ((rc = db_begin(rq->db)) != 0 ||

@@ -19,6 +19,7 @@
 #include "jsonx.h"
 #include "launch.h"
 #include "node.h"
+#include "repo.h"
 #include "worktree.h"
 
 #define MAX_BRANCH	255
@@ -320,6 +321,11 @@ attempt_create(struct req *rq, struct reply *rp)
 	}
 	repo = jsonx_get_str(project, "git_repo_path");
 	title = jsonx_get_str(task, "title");
+	if (!repo_is_repo(repo)) {
+		repo = NULL;
+		rc = reply_errorf(rp, 404, "project repository not found");
+		goto out;
+	}
 	if (uuid_new(id) != 0 || uuid_new(pid) != 0 ||
 	    worktree_branch_name(branch, sizeof(branch), prefix != NULL ?
 	    prefix : "vk", id, title) != 0 ||

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "board_cache.h"
 #include "db_node.h"
 #include "db_runs.h"
 #include "err.h"
@@ -293,6 +294,8 @@ process_normalized_logs(struct req *rq, struct reply *rp)
 int
 process_stop_one(struct db *db, const char *id)
 {
+	json_object	*row;
+	const char	*tid;
 	long long	 pgid = 0;
 	int		 rc;
 
@@ -304,6 +307,18 @@ process_stop_one(struct db *db, const char *id)
 	}
 	if (pgid > 1)
 		spawn_stop_group((pid_t)pgid, STOP_GRACE_MS);
+	/*
+	 * The task waits for review, as after any stop; the runner does it
+	 * too when it ends the chain, but a process stopped before its runner
+	 * claimed it has no runner to do it.
+	 */
+	if (db_run_load(db, &row, id) == 0) {
+		tid = jsonx_get_str(row, "task_id");
+		if (strcmp(jsonx_get_str(row, "run_reason"), "devserver") != 0 &&
+		    db_run_task_status(db, tid, "inreview") == 0)
+			board_changed(0, jsonx_get_str(row, "project_id"), &tid, 1);
+		json_object_put(row);
+	}
 	return 0;
 }
 

@@ -164,6 +164,8 @@ spawn_stop_from_outside(void **state)
 
 	(void)state;
 	assert_int_equal(spawn_start(&sp, &o), 0);
+	/* Let the shell install its trap before anyone signals it. */
+	usleep(300000);
 	/* Another process (the stop route) ends the group: SIGINT is
 	 * ignored, SIGTERM is not. */
 	if ((pid = fork()) == 0)
