@@ -274,7 +274,8 @@ run_one(struct run *r, char final[16], int *committed)
 		if (uuid_new(sid) == 0)
 			db_run_session_insert(r->db, sid, r->attempt, r->id,
 			    jsonx_get_str(typ, "prompt"));
-		if (agent_command(r, typ, type[11] == 'F', &cmd, &input) != 0)
+		if (agent_command(r, typ, strcmp(type,
+		    "CodingAgentFollowUpRequest") == 0, &cmd, &input) != 0)
 			goto done;
 		if (normalize_mode_lookup(&mode, cmd->log_format) == E_INVAL)
 			mode = NORMALIZE_PLAIN;

@@ -276,3 +276,40 @@ repo_unlock(int lock)
 	if (lock >= 0)
 		close(lock);
 }
+
+int
+repo_reset_hard(const char *path, const char *oid, int force)
+{
+	git_repository		*r = NULL;
+	git_object		*target = NULL;
+	git_status_list		*st = NULL;
+	git_status_options	 so;
+	git_oid			 id;
+	int			 rc = E_FAIL;
+
+	if (git_repository_open_ext(&r, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) != 0)
+		return E_FAIL;
+	if (git_oid_fromstr(&id, oid) != 0 ||
+	    git_object_lookup(&target, r, &id, GIT_OBJECT_COMMIT) != 0) {
+		rc = E_NOTFOUND;
+		goto out;
+	}
+	if (!force) {
+		git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
+		so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+		so.flags = 0;	/* tracked files only */
+		if (git_status_list_new(&st, r, &so) != 0)
+			goto out;
+		if (git_status_list_entrycount(st) > 0) {
+			rc = E_CONFLICT;
+			goto out;
+		}
+	}
+	rc = git_reset(r, target, GIT_RESET_HARD, NULL) == 0 ? 0 : E_FAIL;
+out:
+	git_status_list_free(st);
+	git_object_free(target);
+	git_repository_free(r);
+	return rc;
+}

@@ -30,6 +30,14 @@ int	repo_foreach_tracked(const char *path,
 	    int (*fn)(const char *tracked, void *payload), void *payload);
 
 /*
+ * git reset --hard <oid> in the worktree at path (tracked files and the
+ * index back to the commit; untracked files stay). Refuses (E_CONFLICT,
+ * nothing touched) when tracked files have changes, unless force.
+ * Returns 0, E_CONFLICT, E_NOTFOUND (no such commit), E_FAIL.
+ */
+int	repo_reset_hard(const char *path, const char *oid, int force);
+
+/*
  * Serialise operations that change a repository's refs or a worktree's
  * state (merge, rebase, push, rename, auto-commit) across workers and
  * runners: an exclusive flock on swarm-ops.lock in the repository's

@@ -79,8 +79,13 @@ script_typ(const char *script, const char *context)
 	return t;
 }
 
+/*
+ * A coding-agent request: initial, or a follow-up resuming session_id
+ * (not NULL), as the original's ExecutorAction types.
+ */
 static json_object *
-agent_typ(const char *prompt, const char *executor, const char *variant)
+agent_typ(const char *prompt, const char *executor, const char *variant,
+    const char *session_id)
 {
 	json_object	*t, *p;
 
@@ -90,8 +95,11 @@ agent_typ(const char *prompt, const char *executor, const char *variant)
 	    jsonx_add_str(p, "executor", executor) != 0 ||
 	    (strcmp(variant, "DEFAULT") != 0 &&
 	    jsonx_add_str(p, "variant", variant) != 0) ||
-	    jsonx_add_str(t, "type", "CodingAgentInitialRequest") != 0 ||
+	    jsonx_add_str(t, "type", session_id != NULL ?
+	    "CodingAgentFollowUpRequest" : "CodingAgentInitialRequest") != 0 ||
 	    jsonx_add_str(t, "prompt", prompt) != 0 ||
+	    (session_id != NULL &&
+	    jsonx_add_str(t, "session_id", session_id) != 0) ||
 	    jsonx_add(t, "executor_profile_id", p) != 0) {
 		json_object_put(t);
 		return NULL;
@@ -114,7 +122,8 @@ nonblank(const char *s)
  */
 static json_object *
 action_chain(json_object *project, const char *prompt, const char *executor,
-    const char *variant, const char **first_reason)
+    const char *variant, const char *session_id, int with_setup,
+    const char **first_reason)
 {
 	const char	*setup = jsonx_get_str(project, "setup_script");
 	const char	*cleanup = jsonx_get_str(project, "cleanup_script");
@@ -123,11 +132,11 @@ action_chain(json_object *project, const char *prompt, const char *executor,
 	if (nonblank(cleanup) && (tail = action_new(script_typ(cleanup,
 	    "CleanupScript"), NULL)) == NULL)
 		return NULL;
-	if ((agent = action_new(agent_typ(prompt, executor, variant),
-	    tail)) == NULL)
+	if ((agent = action_new(agent_typ(prompt, executor, variant,
+	    session_id), tail)) == NULL)
 		return NULL;
 	*first_reason = "codingagent";
-	if (!nonblank(setup))
+	if (!with_setup || !nonblank(setup))
 		return agent;
 	*first_reason = "setupscript";
 	return action_new(script_typ(setup, "SetupScript"), agent);
@@ -347,7 +356,8 @@ attempt_create(struct req *rq, struct reply *rp)
 	if (executors_prompt(&prompt, title, jsonx_get_str(task,
 	    "description"), jsonx_get_str(task, "validation_steps"),
 	    cmd->append_prompt) != 0 ||
-	    (chain = action_chain(project, prompt, exe, var, &reason)) == NULL ||
+	    (chain = action_chain(project, prompt, exe, var, NULL, 1,
+	    &reason)) == NULL ||
 	    (rendered = jsonx_render(chain, NULL)) == NULL) {
 		rc = reply_errorf(rp, 500, "out of memory");
 		goto out;
@@ -418,4 +428,180 @@ attempt_get(struct req *rq, struct reply *rp)
 	if ((rc = db_attempt_get(rq->db, &obj, rq->id)) != 0)
 		return reply_err(rp, rc, "task attempt");
 	return reply_data(rp, obj);
+}
+
+enum { FF_PROMPT, FF_VARIANT, FF_IMAGES, FF_RETRY, FF_FORCE, FF_RESET,
+    FF__MAX };
+
+static const struct field follow_up_fields[] = {
+	{ "prompt",		FT_STRING,	F_REQUIRED | F_NONEMPTY, 262144, NULL },
+	{ "variant",		FT_STRING,	0, 64, NULL },
+	{ "image_ids",		FT_UUID_ARRAY,	0, 100, NULL },
+	{ "retry_process_id",	FT_UUID,	0, 0, NULL },
+	{ "force_when_dirty",	FT_BOOL,	0, 0, NULL },
+	{ "perform_git_reset",	FT_BOOL,	0, 0, NULL },
+	{ NULL, 0, 0, 0, NULL }
+};
+
+/*
+ * With retry_process_id: the worktree goes back to where that process
+ * started (unless perform_git_reset is false; refused with 409 when it
+ * has changes, unless force_when_dirty) and that process and the later
+ * ones leave the history. A reply on failure.
+ */
+static int
+retry_or_reply(struct req *rq, struct reply *rp, struct field_val *v,
+    const char *wt)
+{
+	json_object	*proc;
+	const char	*before, *aid;
+	int		 rc, lock;
+
+	if ((rc = db_process_get(rq->db, &proc, v[FF_RETRY].s)) != 0)
+		return reply_err(rp, rc, "execution process");
+	aid = jsonx_get_str(proc, "task_attempt_id");
+	before = jsonx_get_str(proc, "before_head_commit");
+	if (aid == NULL || strcmp(aid, rq->id) != 0) {
+		json_object_put(proc);
+		return reply_errorf(rp, 400, "field 'retry_process_id' is not a "
+		    "process of this attempt");
+	}
+	rc = 0;
+	if ((!v[FF_RESET].present || v[FF_RESET].is_null || v[FF_RESET].b) &&
+	    before != NULL) {
+		lock = repo_lock(wt);
+		rc = repo_reset_hard(wt, before, v[FF_FORCE].b);
+		repo_unlock(lock);
+	}
+	json_object_put(proc);
+	if (rc == E_CONFLICT)
+		return reply_errorf(rp, 409, "the worktree has uncommitted "
+		    "changes; commit them or retry with force_when_dirty");
+	if (rc != 0)
+		return reply_errorf(rp, 500, "cannot reset the worktree");
+	if ((rc = db_process_drop_from(rq->db, rq->id, v[FF_RETRY].s)) != 0)
+		return reply_err(rp, rc, NULL);
+	return 0;
+}
+
+/*
+ * POST /api/task-attempts/{id}/follow-up {prompt, variant?, image_ids?,
+ * retry_process_id?, force_when_dirty?, perform_git_reset?}: the agent
+ * again in the attempt's worktree, resuming its last session when there
+ * is one (else a fresh request, as the original), then the cleanup
+ * script. 200 with the new ExecutionProcess; 409 while a process runs.
+ */
+int
+attempt_follow_up(struct req *rq, struct reply *rp)
+{
+	struct field_val	 v[FF__MAX];
+	struct exec_cmd		*cmd = NULL;
+	json_object		*att = NULL, *task = NULL, *proj = NULL,
+				*last = NULL, *prev = NULL, *typ, *prof,
+				*chain = NULL, *obj;
+	const char		*wt, *sid = NULL, *variant = NULL, *reason,
+				*rendered, *s, *tid;
+	char			 exe[EXECUTORS_NAME_MAX],
+				 var[EXECUTORS_VARIANT_MAX], err[256],
+				 pid[UUID_STRLEN + 1], *prompt = NULL;
+	long long		 running = 0;
+	int			 rc, created = 0;
+
+	memset(v, 0, sizeof(v));
+	if ((rc = fields_parse_or_reply(rp, rq->json, follow_up_fields,
+	    v)) != 0)
+		goto out;
+	if ((rc = db_attempt_get(rq->db, &att, rq->id)) != 0) {
+		att = NULL;
+		rc = reply_err(rp, rc, "task attempt");
+		goto out;
+	}
+	if ((rc = db_task_get(rq->db, &task, jsonx_get_str(att,
+	    "task_id"))) != 0 || (rc = db_project_get(rq->db, &proj,
+	    jsonx_get_str(task, "project_id"))) != 0) {
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	if ((rc = db_attempt_running(rq->db, &running, rq->id)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if (running > 0) {
+		rc = reply_errorf(rp, 409, "the attempt has a running process; "
+		    "wait for it or stop it first");
+		goto out;
+	}
+	wt = jsonx_get_str(att, "container_ref");
+	if (wt == NULL || worktree_ensure(&created, jsonx_get_str(proj,
+	    "git_repo_path"), wt, jsonx_get_str(att, "branch"), err,
+	    sizeof(err)) != 0) {
+		rc = reply_errorf(rp, 409, "cannot restore the worktree");
+		goto out;
+	}
+	if (v[FF_RETRY].s != NULL &&
+	    (rc = retry_or_reply(rq, rp, v, wt)) != 0)
+		goto out;
+	/* Session and variant of the newest agent run still in history. */
+	if (db_attempt_session(rq->db, &last, rq->id) == 0) {
+		sid = jsonx_get_str(last, "session_id");
+		if ((s = jsonx_get_str(last, "executor_action")) != NULL &&
+		    jsonx_parse_strict(&prev, s, strlen(s), err,
+		    sizeof(err)) == 0 && prev != NULL &&
+		    json_object_object_get_ex(prev, "typ", &typ) &&
+		    json_object_object_get_ex(typ, "executor_profile_id", &prof))
+			variant = jsonx_get_str(prof, "variant");
+	}
+	if (v[FF_VARIANT].s != NULL)
+		variant = v[FF_VARIANT].s;
+	if (node_executors() == NULL) {
+		rc = reply_errorf(rp, 503, "executor profiles unavailable");
+		goto out;
+	}
+	if (executors_resolve(exe, var, node_executors(), jsonx_get_str(att,
+	    "executor"), variant, err, sizeof(err)) != 0 ||
+	    executors_build(&cmd, node_executors(), exe, var, NULL, NULL, err,
+	    sizeof(err)) != 0) {
+		rc = reply_errorf(rp, 400, "field 'variant': %s", err);
+		goto out;
+	}
+	if (asprintf(&prompt, "%s%s", v[FF_PROMPT].s, cmd->append_prompt) < 0) {
+		prompt = NULL;
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	if ((chain = action_chain(proj, prompt, exe, var, sid, 0,
+	    &reason)) == NULL || (rendered = jsonx_render(chain, NULL)) == NULL ||
+	    uuid_new(pid) != 0) {
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	if ((rc = db_process_insert(rq->db, pid, rq->id, reason,
+	    rendered)) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	tid = jsonx_get_str(task, "id");
+	board_changed(0, jsonx_get_str(proj, "id"), &tid, 1);
+	if (launch_runner(NULL, pid) != 0) {
+		rc = reply_errorf(rp, 500, "could not start the runner; the "
+		    "process will be marked failed");
+		goto out;
+	}
+	if ((rc = db_process_get(rq->db, &obj, pid)) != 0) {
+		rc = reply_err(rp, rc, "execution process");
+		goto out;
+	}
+	process_action_as_object(obj);
+	rc = reply_data(rp, obj);
+out:
+	free(prompt);
+	exec_cmd_free(cmd);
+	json_object_put(chain);
+	json_object_put(prev);
+	json_object_put(last);
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	fields_clear(v, FF__MAX);
+	return rc;
 }

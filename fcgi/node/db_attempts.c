@@ -176,3 +176,41 @@ db_merges_of_attempt(struct db *db, json_object **out, const char *attempt_id)
 
 	return db_query(db, out, sql, p, DB_NPARAMS(p));
 }
+
+int
+db_attempt_session(struct db *db, json_object **out, const char *attempt_id)
+{
+	/* The newest coding-agent process still in the history. */
+	static const char sql[] = "SELECT es.session_id, ep.executor_action "
+	    "FROM execution_processes ep LEFT JOIN executor_sessions es "
+	    "ON es.execution_process_id = ep.id "
+	    "WHERE ep.task_attempt_id = ? AND ep.run_reason = 'codingagent' "
+	    "AND ep.dropped = FALSE ORDER BY ep.created_at DESC LIMIT 1";
+	struct db_param	 p[] = { DB_STR(attempt_id) };
+
+	return db_query_row(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_process_drop_from(struct db *db, const char *attempt_id,
+    const char *process_id)
+{
+	/* That process and every later one leave the history (soft). */
+	static const char sql[] = "UPDATE execution_processes ep JOIN "
+	    "execution_processes b ON b.id = ? SET ep.dropped = TRUE, "
+	    "ep.updated_at = UTC_TIMESTAMP(6) WHERE ep.task_attempt_id = ? "
+	    "AND ep.created_at >= b.created_at";
+	struct db_param	 p[] = { DB_STR(process_id), DB_STR(attempt_id) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_attempt_running(struct db *db, long long *out, const char *attempt_id)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM execution_processes "
+	    "WHERE task_attempt_id = ? AND status = 'running'";
+	struct db_param	 p[] = { DB_STR(attempt_id) };
+
+	return db_query_int(db, out, sql, p, DB_NPARAMS(p));
+}

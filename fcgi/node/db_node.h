@@ -119,6 +119,17 @@ int	db_attempt_retarget_children(struct db *, const char *parent_task_id,
 /* Merge rows of an attempt, newest first (type = merge_type). */
 int	db_merges_of_attempt(struct db *, json_object **out,
 	    const char *attempt_id);
+/*
+ * {session_id, executor_action} of the attempt's newest coding-agent
+ * process not dropped (session_id may be null); E_NOTFOUND when none.
+ */
+int	db_attempt_session(struct db *, json_object **out,
+	    const char *attempt_id);
+/* Soft-drop process_id and every later process of the attempt. */
+int	db_process_drop_from(struct db *, const char *attempt_id,
+	    const char *process_id);
+/* Running processes of an attempt. */
+int	db_attempt_running(struct db *, long long *out, const char *attempt_id);
 /* Set a task's status (E_NOTFOUND). */
 int	db_task_set_status(struct db *, const char *task_id,
 	    const char *status);

@@ -38,6 +38,7 @@ int	task_delete(struct req *, struct reply *);
 int	attempt_create(struct req *, struct reply *);
 int	attempt_list(struct req *, struct reply *);
 int	attempt_get(struct req *, struct reply *);
+int	attempt_follow_up(struct req *, struct reply *);
 /* attempt_git.c */
 int	attempt_merge(struct req *, struct reply *);
 int	attempt_branch_status(struct req *, struct reply *);
@@ -58,6 +59,8 @@ int	process_raw_logs(struct req *, struct reply *);
 int	process_normalized_logs(struct req *, struct reply *);
 int	process_stop(struct req *, struct reply *);
 int	attempt_stop(struct req *, struct reply *);
+/* Replace a process row's executor_action text by its JSON object. */
+void	process_action_as_object(json_object *proc);
 /* Stop one running process (marks it killed, ends its group). */
 int	process_stop_one(struct db *, const char *id);
 

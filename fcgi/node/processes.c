@@ -25,8 +25,8 @@ reap(struct req *rq)
 }
 
 /* executor_action is stored as text: send it as the object it is. */
-static void
-action_as_object(json_object *proc)
+void
+process_action_as_object(json_object *proc)
 {
 	json_object	*a;
 	const char	*s = jsonx_get_str(proc, "executor_action");
@@ -66,7 +66,7 @@ process_list(struct req *rq, struct reply *rp)
 		return reply_err(rp, rc, NULL);
 	n = json_object_array_length(arr);
 	for (i = 0; i < n; i++)
-		action_as_object(json_object_array_get_idx(arr, i));
+		process_action_as_object(json_object_array_get_idx(arr, i));
 	return reply_data(rp, arr);
 }
 
@@ -80,7 +80,7 @@ process_get(struct req *rq, struct reply *rp)
 	reap(rq);
 	if ((rc = db_process_get(rq->db, &obj, rq->id)) != 0)
 		return reply_err(rp, rc, "execution process");
-	action_as_object(obj);
+	process_action_as_object(obj);
 	return reply_data(rp, obj);
 }
 

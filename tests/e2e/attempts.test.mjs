@@ -747,3 +747,63 @@ describe('runs outlive the workers', { skip: CANNOT_SIGNAL }, () => {
 		assert.equal(l.last_attempt_failed, true);
 	});
 });
+
+describe('follow-up', () => {
+	test('resumes the session, commits on the branch; a retry resets and drops', { timeout: 60000 }, async () => {
+		const ctx = await newProject();
+		const task = await createTask(ctx.project.id, { title: 'follow me', description: 'WRITE one.txt 1' });
+		const a = await startAttempt(task.id);
+		const first = await waitChainDone(a);
+		const agent1 = first.find((p) => p.run_reason === 'codingagent');
+		const sid = sql(`SELECT session_id FROM executor_sessions WHERE execution_process_id = ${q(agent1.id)}`)[0][0];
+		assert.match(sid, /^[0-9a-f-]{36}$/);
+
+		// A follow-up resumes that session and adds a commit.
+		const fu = ok(await api('POST', `/api/task-attempts/${a.id}/follow-up`, { json: { prompt: 'WRITE two.txt 2' } }));
+		assertProcessShape(fu, a.id);
+		assert.equal(fu.run_reason, 'codingagent');
+		assert.equal(fu.executor_action.typ.type, 'CodingAgentFollowUpRequest');
+		assert.equal(fu.executor_action.typ.session_id, sid);
+		await waitChainDone(a);
+		const log = git(ctx.repo, 'log', '--format=%s', a.branch).trim().split('\n');
+		assert.equal(log[0], 'Done: wrote two.txt;');
+		assert.equal(log[1], 'Done: wrote one.txt;');
+		const sids = sql('SELECT es.session_id FROM executor_sessions es JOIN execution_processes ep ' +
+		    `ON ep.id = es.execution_process_id WHERE ep.task_attempt_id = ${q(a.id)}`).map((r) => r[0]);
+		assert.deepEqual(sids, [sid, sid], 'the agent kept its session');
+
+		// While a process runs, another follow-up is refused.
+		const slow = ok(await api('POST', `/api/task-attempts/${a.id}/follow-up`, { json: { prompt: 'SLEEP 2' } }));
+		const busy = await api('POST', `/api/task-attempts/${a.id}/follow-up`, { json: { prompt: 'WRITE x.txt x' } });
+		assert.equal(busy.status, 409, busy.text);
+		await waitChainDone(a);
+		assert.ok(slow.id);
+
+		// A retry of the first agent run: worktree back to its start, later runs dropped.
+		const retry = ok(await api('POST', `/api/task-attempts/${a.id}/follow-up`,
+		    { json: { prompt: 'WRITE three.txt 3', retry_process_id: agent1.id } }));
+		await waitChainDone(a);
+		const wt = a.container_ref;
+		assert.ok(fs.existsSync(path.join(wt, 'three.txt')));
+		assert.ok(!fs.existsSync(path.join(wt, 'one.txt')), 'reset to before the first run');
+		assert.ok(!fs.existsSync(path.join(wt, 'two.txt')));
+		const visible = await listProcesses(a.id);
+		assert.deepEqual(visible.map((p) => p.id), [retry.id], 'earlier runs are dropped from the history');
+		const all = ok(await api('GET', `/api/execution-processes?task_attempt_id=${a.id}&show_soft_deleted=true`));
+		assert.equal(all.filter((p) => p.dropped).length, 3);
+
+		// Bad input changes nothing.
+		const before = sql(`SELECT COUNT(*) FROM execution_processes WHERE task_attempt_id = ${q(a.id)}`)[0][0];
+		for (const [body, status] of [[{}, 400], [{ prompt: '' }, 400], [{ prompt: 1 }, 400],
+		    [{ prompt: 'x', retry_process_id: 'nope' }, 400],
+		    [{ prompt: 'x', retry_process_id: '00000000-0000-4000-8000-000000000000' }, 404],
+		    [{ prompt: 'x', variant: 'NOPE' }, 400]]) {
+			const r = await api('POST', `/api/task-attempts/${a.id}/follow-up`, { json: body });
+			assert.equal(r.status, status, `${JSON.stringify(body)} -> ${r.status} ${r.text}`);
+		}
+		const r = await api('POST', '/api/task-attempts/00000000-0000-4000-8000-000000000000/follow-up',
+		    { json: { prompt: 'x' } });
+		assert.equal(r.status, 404);
+		assert.equal(sql(`SELECT COUNT(*) FROM execution_processes WHERE task_attempt_id = ${q(a.id)}`)[0][0], before);
+	});
+});
