@@ -26,6 +26,7 @@
 #include "spawn.h"
 #include "uuid.h"
 #include "worktree.h"
+#include "worktrees.h"
 
 /* What one run needs; the row of execution_processes it belongs to. */
 struct run {
@@ -487,6 +488,8 @@ main(int argc, char *argv[])
 	if (r.run_reason != NULL && strcmp(r.run_reason, "devserver") != 0 &&
 	    db_run_task_status(r.db, r.task, "inreview") == 0)
 		board_touched(&r);
+	/* Now and then, the node's idle worktrees (rate-limited). */
+	worktrees_sweep(r.db, 0);
 	run_clear(&r);
 	executors_free(r.exec);
 	db_free(r.db);

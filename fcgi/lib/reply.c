@@ -19,6 +19,7 @@ static const struct {
 	{ 413, "Payload Too Large" }, { 415, "Unsupported Media Type" },
 	{ 500, "Internal Server Error" }, { 502, "Bad Gateway" },
 	{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	{ 507, "Insufficient Storage" },
 };
 
 static const struct {

@@ -16,6 +16,7 @@
 #include "rebase.h"
 #include "repo.h"
 #include "worktree.h"
+#include "worktrees.h"
 #include "node.h"
 
 /* The attempt, its task and its project, or a reply (404). */
@@ -111,6 +112,8 @@ attempt_merge(struct req *rq, struct reply *rp)
 		goto out;
 	}
 	board_changed(0, jsonx_get_str(proj, "id"), &tid, 1);
+	/* Merged: the worktree goes (work snapshotted, branch kept). */
+	(void)worktrees_retire(rq->db, rq->id);
 	rc = reply_null(rp, 200);
 out:
 	merge_result_free(&m);
@@ -127,7 +130,7 @@ out:
  */
 static int
 worktree_or_reply(struct reply *rp, json_object *att, json_object *proj,
-    const char **wt)
+    const char **wt, struct db *db)
 {
 	char	 err[256];
 	int	 created = 0, rc;
@@ -140,6 +143,8 @@ worktree_or_reply(struct reply *rp, json_object *att, json_object *proj,
 	    sizeof(err))) != 0)
 		return reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
 		    "cannot restore the worktree: %s", err);
+	if (created)
+		(void)db_attempt_set_deleted(db, jsonx_get_str(att, "id"), 0);
 	return 0;
 }
 
@@ -223,7 +228,7 @@ attempt_branch_status(struct req *rq, struct reply *rp)
 
 	memset(&bs, 0, sizeof(bs));
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	target = jsonx_get_str(att, "target_branch");
 	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
@@ -308,7 +313,7 @@ push(struct req *rq, struct reply *rp, int force)
 
 	memset(&pr, 0, sizeof(pr));
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 	rc = push_branch(&pr, wt, jsonx_get_str(att, "branch"), force);
@@ -379,7 +384,7 @@ attempt_rebase(struct req *rq, struct reply *rp)
 	if (rq->json != NULL &&
 	    (rc = fields_parse_or_reply(rp, rq->json, rebase_fields, v)) != 0)
 		goto out;
-	if ((rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+	if ((rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	repo = jsonx_get_str(proj, "git_repo_path");
 	target = jsonx_get_str(att, "target_branch");
@@ -430,7 +435,7 @@ attempt_conflicts_abort(struct req *rq, struct reply *rp)
 	int		 rc, lock;
 
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0) {
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) == 0) {
 		lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 		rc = rebase_abort(wt, err, sizeof(err)) == 0 ?
 		    reply_null(rp, 200) : reply_errorf(rp, 500, "%s", err);
@@ -465,7 +470,7 @@ attempt_rename_branch(struct req *rq, struct reply *rp)
 	memset(&r, 0, sizeof(r));
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
 	    (rc = fields_parse_or_reply(rp, rq->json, rename_fields, v)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	old = jsonx_get_str(att, "branch");
 	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
@@ -594,7 +599,7 @@ attempt_commit_info(struct req *rq, struct reply *rp)
 
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
 	    (rc = sha_or_reply(rq, rp, &sha)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	if ((rc = branch_ops_commit_info(&ci, wt, sha)) != 0) {
 		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
@@ -630,7 +635,7 @@ attempt_commit_compare(struct req *rq, struct reply *rp)
 
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
 	    (rc = sha_or_reply(rq, rp, &sha)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) != 0)
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	if ((rc = branch_ops_commit_compare(&c, wt, sha)) != 0) {
 		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
@@ -664,7 +669,7 @@ attempt_files_list(struct req *rq, struct reply *rp)
 	int		 rc;
 
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0) {
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) == 0) {
 		if ((rc = fsb_list(&out, wt, req_query(rq, "path"), &msg)) != 0)
 			rc = reply_errorf(rp, reply_status_of(rc), "%s", msg);
 		else
@@ -686,7 +691,7 @@ attempt_file_read(struct req *rq, struct reply *rp)
 	int		 rc;
 
 	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
-	    (rc = worktree_or_reply(rp, att, proj, &wt)) == 0) {
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) == 0) {
 		rc = fsb_read(&out, wt, rq->rest, &size, &msg);
 		if (rc == E_TOOBIG)
 			rc = reply_errorf(rp, 413, "File too large (%lld bytes, "

@@ -21,6 +21,7 @@
 #include "node.h"
 #include "repo.h"
 #include "worktree.h"
+#include "worktrees.h"
 
 #define MAX_BRANCH	255
 #define COPY_MAX_DEPTH	16
@@ -33,15 +34,6 @@ static const struct field attempt_create_fields[] = {
 	{ "target_node_id",	FT_UUID,   0, 0, NULL },
 	{ NULL, 0, 0, 0, NULL }
 };
-
-/* Where attempt worktrees live: SWARM_WORKTREE_DIR, else the original's. */
-static const char *
-worktree_root(void)
-{
-	const char	*d = getenv("SWARM_WORKTREE_DIR");
-
-	return d != NULL && *d == '/' ? d : "/var/tmp/swarm/worktrees";
-}
 
 /* {"typ": typ, "next_action": next}; takes both references. */
 static json_object *
@@ -293,6 +285,7 @@ attempt_create(struct req *rq, struct reply *rp)
 				 id[UUID_STRLEN + 1], pid[UUID_STRLEN + 1],
 				 branch[MAX_BRANCH + 1], dir[MAX_BRANCH + 1],
 				 path[PATH_MAX], err[256], *prompt = NULL;
+	uint64_t		 used_mb, quota_mb;
 	int			 rc, made = 0;
 
 	memset(v, 0, sizeof(v));
@@ -339,9 +332,17 @@ attempt_create(struct req *rq, struct reply *rp)
 	    worktree_branch_name(branch, sizeof(branch), prefix != NULL ?
 	    prefix : "vk", id, title) != 0 ||
 	    worktree_dir_name(dir, sizeof(dir), id, title) != 0 ||
-	    (size_t)snprintf(path, sizeof(path), "%s/%s", worktree_root(),
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", worktrees_root(),
 	    dir) >= sizeof(path)) {
 		rc = reply_errorf(rp, 500, "cannot name the attempt");
+		goto out;
+	}
+	if (worktrees_quota(&used_mb, &quota_mb) != 0) {
+		repo = NULL;
+		rc = reply_errorf(rp, 507, "worktree disk quota exceeded: %llu MB "
+		    "used of %llu MB (SWARM_WORKTREE_QUOTA_MB); merge, finish or "
+		    "delete attempts to free space", (unsigned long long)used_mb,
+		    (unsigned long long)quota_mb);
 		goto out;
 	}
 	if ((rc = worktree_create(repo, path, branch, v[AF_BASE].s, err,

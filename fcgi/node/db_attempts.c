@@ -214,3 +214,74 @@ db_attempt_running(struct db *db, long long *out, const char *attempt_id)
 
 	return db_query_int(db, out, sql, p, DB_NPARAMS(p));
 }
+
+/* Worktrees that may go: present, and nothing running in them. */
+#define WT_IDLE "ta.worktree_deleted = FALSE AND ta.container_ref IS NOT NULL " \
+	"AND NOT EXISTS (SELECT 1 FROM execution_processes ep " \
+	"WHERE ep.task_attempt_id = ta.id AND ep.status = 'running')"
+#define WT_COLS "ta.id, ta.container_ref, p.git_repo_path FROM task_attempts ta " \
+	"JOIN tasks t ON t.id = ta.task_id JOIN projects p ON p.id = t.project_id "
+
+int
+db_attempt_set_deleted(struct db *db, const char *id, int deleted)
+{
+	static const char sql[] = "UPDATE task_attempts SET "
+	    "worktree_deleted = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+	struct db_param	 p[] = { DB_INT(deleted), DB_STR(id) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_attempt_worktree(struct db *db, json_object **out, const char *id)
+{
+	static const char sql[] = "SELECT " WT_COLS "WHERE ta.id = ? AND "
+	    WT_IDLE;
+	struct db_param	 p[] = { DB_STR(id) };
+
+	return db_query_row(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_attempt_worktrees_of_task(struct db *db, json_object **out,
+    const char *task_id)
+{
+	static const char sql[] = "SELECT " WT_COLS "WHERE ta.task_id = ? AND "
+	    WT_IDLE;
+	struct db_param	 p[] = { DB_STR(task_id) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_attempt_retire_candidates(struct db *db, json_object **out,
+    long long idle_hours)
+{
+	/* Last activity: the newest process end, else the attempt update. */
+	static const char sql[] = "SELECT " WT_COLS "WHERE " WT_IDLE " AND "
+	    "(t.status IN ('done', 'cancelled') OR GREATEST(ta.updated_at, "
+	    "COALESCE((SELECT MAX(ep.completed_at) FROM execution_processes ep "
+	    "WHERE ep.task_attempt_id = ta.id), ta.updated_at)) < "
+	    "UTC_TIMESTAMP(6) - INTERVAL ? HOUR)";
+	struct db_param	 p[] = { DB_INT(idle_hours) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_attempt_live_refs(struct db *db, json_object **out)
+{
+	static const char sql[] = "SELECT container_ref FROM task_attempts "
+	    "WHERE container_ref IS NOT NULL AND worktree_deleted = FALSE";
+
+	return db_query(db, out, sql, NULL, 0);
+}
+
+int
+db_project_repos(struct db *db, json_object **out)
+{
+	static const char sql[] = "SELECT git_repo_path FROM projects "
+	    "WHERE is_remote = FALSE";
+
+	return db_query(db, out, sql, NULL, 0);
+}

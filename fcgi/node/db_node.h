@@ -130,6 +130,19 @@ int	db_process_drop_from(struct db *, const char *attempt_id,
 	    const char *process_id);
 /* Running processes of an attempt. */
 int	db_attempt_running(struct db *, long long *out, const char *attempt_id);
+/* Worktree lifecycle (worktrees.c): rows {id, container_ref,
+ * git_repo_path} of attempts whose worktree exists and runs nothing. */
+int	db_attempt_set_deleted(struct db *, const char *id, int deleted);
+int	db_attempt_worktree(struct db *, json_object **out, const char *id);
+int	db_attempt_worktrees_of_task(struct db *, json_object **out,
+	    const char *task_id);
+/* Task done or cancelled, or idle for idle_hours. */
+int	db_attempt_retire_candidates(struct db *, json_object **out,
+	    long long idle_hours);
+/* container_ref of every attempt whose worktree should exist. */
+int	db_attempt_live_refs(struct db *, json_object **out);
+/* git_repo_path of every local project. */
+int	db_project_repos(struct db *, json_object **out);
 /* Set a task's status (E_NOTFOUND). */
 int	db_task_set_status(struct db *, const char *task_id,
 	    const char *status);

@@ -9,6 +9,8 @@
 #include "db_runs.h"
 #include "log.h"
 #include "node.h"
+#include "repo.h"
+#include "worktrees.h"
 #include "server.h"
 #include "text.h"
 
@@ -35,6 +37,11 @@ reap_orphans_at_start(const struct db_config *cfg)
 		return;
 	if (db_ensure(db) == 0 && db_run_reap_orphans(db, &n) == 0 && n > 0)
 		log_info("marked %d orphaned execution processes failed", n);
+	/* Idle and finished attempts' worktrees, and orphan directories. */
+	if (db_ensure(db) == 0) {
+		if (repo_global_init() == 0)
+			worktrees_sweep(db, 1);
+	}
 	db_free(db);	/* before fork: workers open their own */
 }
 

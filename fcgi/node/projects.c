@@ -16,6 +16,7 @@
 #include "jsonx.h"
 #include "node.h"
 #include "repo.h"
+#include "worktrees.h"
 
 #define MAX_NAME	4096
 #define MAX_PATH_LEN	4096
@@ -304,13 +305,20 @@ project_delete(struct req *rq, struct reply *rp)
 
 	if ((rc = db_begin(rq->db)) != 0 ||
 	    (rc = db_project_lock(rq->db, rq->id)) != 0 ||
-	    (rc = db_task_ids(rq->db, &ids, rq->id, NULL)) != 0 ||
-	    (rc = db_project_delete(rq->db, rq->id)) != 0 ||
+	    (rc = db_task_ids(rq->db, &ids, rq->id, NULL)) != 0) {
+		rc = reply_err(rp, rc, "project");
+		goto out;
+	}
+	/* Worktrees go first (work snapshotted in the repository). */
+	n = json_object_array_length(ids);
+	for (i = 0; i < n; i++)
+		worktrees_retire_task(rq->db, jsonx_get_str(
+		    json_object_array_get_idx(ids, i), "id"));
+	if ((rc = db_project_delete(rq->db, rq->id)) != 0 ||
 	    (rc = db_commit(rq->db)) != 0) {
 		rc = reply_err(rp, rc, "project");
 		goto out;
 	}
-	n = json_object_array_length(ids);
 	if (n > 0 && (tids = calloc(n, sizeof(*tids))) == NULL)
 		n = 0;	/* logged below: task files may outlive their task */
 	for (i = 0; i < n; i++)

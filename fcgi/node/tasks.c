@@ -7,6 +7,7 @@
 #include "field.h"
 #include "jsonx.h"
 #include "node.h"
+#include "worktrees.h"
 
 #define MAX_TITLE		4096
 #define MAX_DESCRIPTION		262144
@@ -253,6 +254,10 @@ task_update(struct req *rq, struct reply *rp)
 	}
 	tid = rq->id;
 	board_changed(0, project_id, &tid, 1);
+	/* A finished task keeps its branches, not its worktrees. */
+	if (row.status != NULL && (strcmp(row.status, "done") == 0 ||
+	    strcmp(row.status, "cancelled") == 0))
+		worktrees_retire_task(rq->db, rq->id);
 	if ((rc = db_task_get(rq->db, &obj, rq->id)) != 0) {
 		rc = reply_err(rp, rc, "task");
 		goto out;
@@ -292,6 +297,8 @@ task_delete(struct req *rq, struct reply *rp)
 		    "first.");
 		goto out;
 	}
+	/* Worktrees go first (their work snapshotted; the branches stay). */
+	worktrees_retire_task(rq->db, rq->id);
 	if ((rc = db_task_delete(rq->db, rq->id)) != 0 ||
 	    (rc = db_commit(rq->db)) != 0) {
 		rc = reply_err(rp, rc, "task");

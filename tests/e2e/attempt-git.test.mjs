@@ -459,20 +459,26 @@ describe('POST /api/task-attempts/{id}/merge', () => {
 		assert.equal(fs.readFileSync(path.join(s.repo, 'agent.txt'), 'utf8'), 'hello from agent\n');
 		assert.equal(g(s.repo, 'status', '--porcelain'), 'M README.md');
 	});
-	test('uncommitted worktree changes are not merged and stay in the worktree', async () => {
+	test('a merge removes the worktree; uncommitted work is kept in a snapshot ref', async () => {
 		const s = await setup();
 		writeFile(s.wt, 'agent.txt', 'uncommitted edit\n');
 		writeFile(s.wt, 'untracked.txt', 'untracked\n');
 		assert.equal(ok(await post(s.att, '/merge')), null);
 		assert.equal(git(s.repo, 'show', 'main:agent.txt'), 'hello from agent\n', 'the committed content');
 		assert.ok(!gitOk(s.repo, 'cat-file', '-e', 'main:untracked.txt'), 'untracked file not merged');
-		assert.equal(fs.readFileSync(path.join(s.wt, 'agent.txt'), 'utf8'), 'uncommitted edit\n');
-		assert.equal(fs.readFileSync(path.join(s.wt, 'untracked.txt'), 'utf8'), 'untracked\n');
+		// The worktree is gone, its work saved under refs/swarm/snapshots/<attempt>.
+		assert.ok(!fs.existsSync(s.wt), 'worktree removed after the merge');
+		const snap = `refs/swarm/snapshots/${s.att.id}`;
+		assert.equal(git(s.repo, 'show', `${snap}:agent.txt`), 'uncommitted edit\n');
+		assert.equal(git(s.repo, 'show', `${snap}:untracked.txt`), 'untracked\n');
+		assert.equal(ok(await api('GET', `/api/task-attempts/${s.att.id}`)).worktree_deleted, true);
+		// The next git route recreates it from the branch (the squash commit).
 		const bs = await branchStatus(s.att);
-		assert.equal(bs.has_uncommitted_changes, true);
-		assert.equal(bs.uncommitted_count, 1);
-		assert.equal(bs.untracked_count, 1);
+		assert.ok(fs.existsSync(path.join(s.wt, 'agent.txt')));
+		assert.equal(bs.has_uncommitted_changes, false);
+		assert.equal(bs.untracked_count, 0);
 		assert.equal(bs.head_oid, g(s.repo, 'rev-parse', 'main'), 'the branch moved to the squash commit');
+		assert.equal(ok(await api('GET', `/api/task-attempts/${s.att.id}`)).worktree_deleted, false);
 	});
 
 	test('concurrent merges of one attempt: one squash commit, recorded, the others 409', async () => {

@@ -807,3 +807,27 @@ describe('follow-up', () => {
 		assert.equal(sql(`SELECT COUNT(*) FROM execution_processes WHERE task_attempt_id = ${q(a.id)}`)[0][0], before);
 	});
 });
+
+describe('worktrees do not outlive their use', () => {
+	test('a task set done or deleted loses its worktrees; the work is in a snapshot ref', { timeout: 60000 }, async () => {
+		const ctx = await newProject();
+		const t1 = await createTask(ctx.project.id, { title: 'finish me', description: 'WRITE f.txt f' });
+		const a1 = await startAttempt(t1.id);
+		await waitChainDone(a1);
+		fs.writeFileSync(path.join(a1.container_ref, 'wip.txt'), 'work in progress\n');
+		ok(await api('PUT', `/api/tasks/${t1.id}`, { json: { status: 'done' } }));
+		assert.ok(!fs.existsSync(a1.container_ref), 'worktree of a done task removed');
+		assert.equal(git(ctx.repo, 'show', `refs/swarm/snapshots/${a1.id}:wip.txt`), 'work in progress\n');
+		assert.equal(branchTip(ctx.repo, a1.branch).length, 40, 'the branch stays');
+		assert.equal(ok(await api('GET', `/api/task-attempts/${a1.id}`)).worktree_deleted, true);
+
+		const t2 = await createTask(ctx.project.id, { title: 'delete me', description: 'WRITE d.txt d' });
+		const a2 = await startAttempt(t2.id);
+		await waitChainDone(a2);
+		fs.writeFileSync(path.join(a2.container_ref, 'unsaved.txt'), 'unsaved\n');
+		const del = await api('DELETE', `/api/tasks/${t2.id}`);
+		assert.equal(del.status, 202, del.text);
+		assert.ok(!fs.existsSync(a2.container_ref), 'worktree of a deleted task removed');
+		assert.equal(git(ctx.repo, 'show', `refs/swarm/snapshots/${a2.id}:unsaved.txt`), 'unsaved\n');
+	});
+});
