@@ -20,7 +20,7 @@
 #include "node.h"
 
 /* The attempt, its task and its project, or a reply (404). */
-static int
+int
 attempt_context_or_reply(struct req *rq, struct reply *rp, json_object **att,
     json_object **task, json_object **proj)
 {
@@ -128,7 +128,7 @@ out:
  * removed (the original's ensure_container_exists). Fills *wt (borrowed
  * from att). A reply on failure.
  */
-static int
+int
 worktree_or_reply(struct reply *rp, json_object *att, json_object *proj,
     const char **wt, struct db *db)
 {
@@ -240,6 +240,8 @@ attempt_branch_status(struct req *rq, struct reply *rp)
 		    "cannot read the branch status");
 		goto out;
 	}
+	/* An open PR's state on GitHub first (merged PRs finish the task). */
+	attempt_pr_refresh(rq->db, rq->id);
 	if ((rc = db_merges_of_attempt(rq->db, &merges, rq->id)) != 0) {
 		rc = reply_err(rp, rc, NULL);
 		goto out;
@@ -285,7 +287,7 @@ out:
 }
 
 /* error_data {type} (plus message and op when given) with a status. */
-static int
+int
 typed_reply(struct reply *rp, int status, const char *type, const char *msg,
     const char *op)
 {

@@ -285,3 +285,34 @@ db_project_repos(struct db *db, json_object **out)
 
 	return db_query(db, out, sql, NULL, 0);
 }
+
+int
+db_merge_insert_pr(struct db *db, const char *id, const char *attempt_id,
+    long long number, const char *url, const char *status,
+    const char *target_branch)
+{
+	static const char sql[] = "INSERT INTO merges (id, task_attempt_id, "
+	    "merge_type, pr_number, pr_url, pr_status, target_branch_name, "
+	    "pr_merged_at) VALUES (?, ?, 'pr', ?, ?, ?, ?, "
+	    "IF(? = 'merged', UTC_TIMESTAMP(6), NULL))";
+	struct db_param	 p[] = { DB_STR(id), DB_STR(attempt_id),
+	    DB_INT(number), DB_STR(url), DB_STR(status),
+	    DB_STR(target_branch), DB_STR(status) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+int
+db_merge_set_pr_status(struct db *db, const char *id, const char *status,
+    const char *merge_sha)
+{
+	/* pr_merged_at is our time of noticing, as the original stores it. */
+	static const char sql[] = "UPDATE merges SET pr_status = ?, "
+	    "pr_merge_commit_sha = COALESCE(?, pr_merge_commit_sha), "
+	    "pr_merged_at = IF(? = 'merged', COALESCE(pr_merged_at, "
+	    "UTC_TIMESTAMP(6)), pr_merged_at) WHERE id = ?";
+	struct db_param	 p[] = { DB_STR(status), DB_STR(merge_sha),
+	    DB_STR(status), DB_STR(id) };
+
+	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}

@@ -143,6 +143,12 @@ int	db_attempt_retire_candidates(struct db *, json_object **out,
 int	db_attempt_live_refs(struct db *, json_object **out);
 /* git_repo_path of every local project. */
 int	db_project_repos(struct db *, json_object **out);
+/* A pull request of an attempt, and its later state. */
+int	db_merge_insert_pr(struct db *, const char *id, const char *attempt_id,
+	    long long number, const char *url, const char *status,
+	    const char *target_branch);
+int	db_merge_set_pr_status(struct db *, const char *id, const char *status,
+	    const char *merge_sha);
 /* Set a task's status (E_NOTFOUND). */
 int	db_task_set_status(struct db *, const char *task_id,
 	    const char *status);

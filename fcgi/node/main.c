@@ -1,5 +1,6 @@
 /* main.c: swarm-node, the node's FastCGI program: flags, then prefork */
 #include <getopt.h>
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,9 @@ main(int argc, char *argv[])
 	if (sock == NULL || optind != argc)
 		usage();
 	db_config_from_env(&dbcfg);
+	/* Once, before the workers fork (libcurl's global state). */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		fatalx("curl_global_init failed");
 	/* Unset: no cache (several hosts on one database must not use one). */
 	cache_init(getenv("SWARM_CACHE_DIR"));
 	reap_orphans_at_start(&dbcfg);

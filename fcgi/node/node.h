@@ -39,6 +39,18 @@ int	attempt_create(struct req *, struct reply *);
 int	attempt_list(struct req *, struct reply *);
 int	attempt_get(struct req *, struct reply *);
 int	attempt_follow_up(struct req *, struct reply *);
+/* attempt_git.c: helpers the attempt routes share */
+int	attempt_context_or_reply(struct req *, struct reply *, json_object **att,
+	    json_object **task, json_object **proj);
+int	worktree_or_reply(struct reply *, json_object *att, json_object *proj,
+	    const char **wt, struct db *);
+int	typed_reply(struct reply *, int status, const char *type,
+	    const char *msg, const char *op);
+/* attempt_pr.c */
+int	attempt_pr_create(struct req *, struct reply *);
+int	attempt_pr_attach(struct req *, struct reply *);
+/* Bring an attempt's open PR up to date with GitHub (best effort). */
+void	attempt_pr_refresh(struct db *, const char *attempt_id);
 /* attempt_git.c */
 int	attempt_merge(struct req *, struct reply *);
 int	attempt_branch_status(struct req *, struct reply *);

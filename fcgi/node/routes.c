@@ -23,6 +23,8 @@ static const struct route node_routes[] = {
 	{ M_POST,   "/api/task-attempts/{id}/stop",	attempt_stop,	0 },
 	{ M_POST,   "/api/task-attempts/{id}/follow-up", attempt_follow_up, R_BODY },
 	{ M_POST,   "/api/task-attempts/{id}/merge",	attempt_merge,	0 },
+	{ M_POST,   "/api/task-attempts/{id}/pr",	attempt_pr_create, R_BODY },
+	{ M_POST,   "/api/task-attempts/{id}/pr/attach", attempt_pr_attach, 0 },
 	{ M_GET,    "/api/task-attempts/{id}/branch-status",
 							attempt_branch_status, 0 },
 	{ M_POST,   "/api/task-attempts/{id}/push",	attempt_push,	0 },
