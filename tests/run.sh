@@ -18,6 +18,11 @@
 #   SWARM_TEST_KEEP=1   keep the temp dir (logs, database) for inspection
 #   SWARM_TEST_ONLY=... run only these e2e files (e.g. tests/e2e/tasks.test.mjs)
 #   SWARM_TEST_SKIP_DEPS=1  do not run `swarm-stack deps`
+#
+# The stack talks to a local GitHub stand-in (tests/e2e/fixtures/
+# github-standin.mjs) instead of api.github.com: SWARM_GITHUB_API_URL and
+# SWARM_GITHUB_TOKEN point swarm-node at it, GITHUB_STANDIN_URL tells the
+# tests where it is.
 set -u
 set -o pipefail
 
@@ -31,6 +36,7 @@ SKIPPED=0
 FINISHED=0
 STACK_STARTED=0
 DIR=''
+STANDIN_PID=''
 
 note() { printf '\n==> %s\n' "$*"; }
 step_failed() {
@@ -55,6 +61,10 @@ finish() {
         note "stopping the stack"
         SWARM_CONF=/dev/null SWARM_VAR="$DIR" timeout --foreground 90 contrib/swarm-stack stop 2>&1 ||
             printf 'swarm-stack stop failed\n'
+    fi
+    if [ -n "$STANDIN_PID" ]; then
+        kill "$STANDIN_PID" 2>/dev/null
+        wait "$STANDIN_PID" 2>/dev/null
     fi
     if [ -n "$DIR" ] && [ -d "$DIR" ]; then
         if [ "${SWARM_TEST_KEEP:-0}" = 1 ]; then
@@ -136,13 +146,32 @@ a.listen(0, "127.0.0.1", () => b.listen(0, "127.0.0.1", () => {
 }));') || { step_failed "picking free ports"; exit 1; }
 read -r HTTP_PORT HTTPS_PORT <<<"$PORTS"
 
+# The GitHub stand-in on its own free loopback port (it reports the port).
+GITHUB_TOKEN_FOR_TESTS=test-token
+STANDIN_URL=''
+GITHUB_STANDIN_TOKEN=$GITHUB_TOKEN_FOR_TESTS node tests/e2e/fixtures/github-standin.mjs 0 \
+    >"$LOGS/github-standin.log" 2>&1 &
+STANDIN_PID=$!
+for _ in $(seq 1 100); do
+    STANDIN_PORT=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$LOGS/github-standin.log")
+    [ -n "$STANDIN_PORT" ] && { STANDIN_URL=http://127.0.0.1:$STANDIN_PORT; break; }
+    kill -0 "$STANDIN_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$STANDIN_URL" ]; then
+    step_failed "the GitHub stand-in did not start"
+    cat "$LOGS/github-standin.log"
+fi
+
 # Attempts run the SCRIPT executor's stand-in agent (never a real one);
 # swarm-stack hands every SWARM_* variable to swarm-node and its runners.
 STACK_ENV=(SWARM_CONF=/dev/null SWARM_VAR="$DIR" SWARM_LISTEN=127.0.0.1
     SWARM_HTTP_PORT="$HTTP_PORT" SWARM_HTTPS_PORT="$HTTPS_PORT" SWARM_WORKERS=4
     SWARM_DB_NAME=swarm_node
     SWARM_SCRIPT_AGENT="sh '$REPO/tests/e2e/fixtures/script-agent.sh'"
-    SWARM_EXECUTORS_FILE="$REPO/tests/e2e/fixtures/executors-test.json")
+    SWARM_EXECUTORS_FILE="$REPO/tests/e2e/fixtures/executors-test.json"
+    SWARM_WORKTREE_QUOTA_MB=100
+    SWARM_GITHUB_API_URL="${STANDIN_URL:-http://127.0.0.1:9}" SWARM_GITHUB_TOKEN="$GITHUB_TOKEN_FOR_TESTS")
 
 note "starting the stack in $DIR (http $HTTP_PORT, https $HTTPS_PORT)"
 STACK_STARTED=1
@@ -166,7 +195,7 @@ fi
 # Files run one at a time: the tests compare whole-table checksums in MariaDB
 # before and after rejected requests.
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
-    SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node \
+    SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
     timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
@@ -183,7 +212,7 @@ if [ "$e2e_rc" -ne 0 ] && [ $((e2e_fail + e2e_cancel)) -eq 0 ]; then
     step_failed "node --test (exit $e2e_rc)"
 fi
 if [ "$e2e_rc" -ne 0 ] || [ $((e2e_fail + e2e_cancel)) -ne 0 ]; then
-    for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log"; do
+    for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log" "$LOGS/github-standin.log"; do
         [ -s "$f" ] && { printf -- '--- last 40 lines of %s ---\n' "$f"; tail -n 40 "$f"; }
     done
 fi

@@ -831,3 +831,33 @@ describe('worktrees do not outlive their use', () => {
 		assert.equal(git(ctx.repo, 'show', `refs/swarm/snapshots/${a2.id}:unsaved.txt`), 'unsaved\n');
 	});
 });
+
+describe('worktree quota', () => {
+	test('past SWARM_WORKTREE_QUOTA_MB (100 in tests) a new attempt gets 507 and nothing changes', { timeout: 30000 }, async () => {
+		const ctx = await newProject();
+		const task = await createTask(ctx.project.id, { title: 'over quota', description: 'WRITE q.txt q' });
+		// 110 MiB of real blocks under the worktree root.
+		const filler = path.join(SWARM_VAR, 'worktrees', 'zz-quota-filler.bin');
+		fs.mkdirSync(path.dirname(filler), { recursive: true });
+		const fd = fs.openSync(filler, 'w');
+		const mib = Buffer.alloc(1024 * 1024, 0x61);
+		try {
+			for (let i = 0; i < 110; i++)
+				fs.writeSync(fd, mib);
+		} finally {
+			fs.closeSync(fd);
+		}
+		try {
+			const before = attemptSnapshot();
+			const r = await api('POST', '/api/task-attempts', { json: attemptBody(task.id) });
+			assert.equal(r.status, 507, r.text);
+			assert.match(r.json.message, /^worktree disk quota exceeded: \d+ MB used of 100 MB/);
+			assert.deepEqual(attemptSnapshot(), before, 'nothing written');
+		} finally {
+			fs.rmSync(filler, { force: true });
+		}
+		// Below the quota again, attempts start.
+		const a = await startAttempt(task.id);
+		await waitChainDone(a);
+	});
+});
