@@ -606,3 +606,56 @@ out:
 	fields_clear(v, FF__MAX);
 	return rc;
 }
+
+/*
+ * GET /api/task-attempts/{id}/children: TaskRelationships {parent_task:
+ * Task|null, current_attempt: TaskAttempt, children: Task[]} (the
+ * attempt's task's parent and subtasks). 200, 404.
+ */
+int
+attempt_children(struct req *rq, struct reply *rp)
+{
+	json_object	*att = NULL, *task = NULL, *parent = NULL,
+			*children = NULL, *o;
+	const char	*pid;
+	int		 rc;
+
+	if ((rc = db_attempt_get(rq->db, &att, rq->id)) != 0) {
+		att = NULL;
+		rc = reply_err(rp, rc, "task attempt");
+		goto out;
+	}
+	if ((rc = db_task_get(rq->db, &task, jsonx_get_str(att,
+	    "task_id"))) != 0) {
+		task = NULL;
+		rc = reply_err(rp, rc, "task");
+		goto out;
+	}
+	if ((pid = jsonx_get_str(task, "parent_task_id")) != NULL &&
+	    (rc = db_task_get(rq->db, &parent, pid)) != 0 && rc != E_NOTFOUND) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if ((rc = db_task_children(rq->db, &children, jsonx_get_str(task,
+	    "id"))) != 0) {
+		rc = reply_err(rp, rc, NULL);
+		goto out;
+	}
+	if ((o = json_object_new_object()) == NULL ||
+	    jsonx_add(o, "parent_task", parent) != 0 ||
+	    jsonx_add(o, "current_attempt", att) != 0 ||
+	    jsonx_add(o, "children", children) != 0) {
+		parent = att = children = NULL;
+		json_object_put(o);
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	parent = att = children = NULL;
+	rc = reply_data(rp, o);
+out:
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(parent);
+	json_object_put(children);
+	return rc;
+}

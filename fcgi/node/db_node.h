@@ -45,6 +45,8 @@ struct task_row {
 /* TaskWithAttemptStatus objects of a project, newest first, one query. */
 int	db_task_list(struct db *, json_object **out, const char *project_id);
 int	db_task_get(struct db *, json_object **out, const char *id);
+/* Subtasks of a task, newest first. */
+int	db_task_children(struct db *, json_object **out, const char *task_id);
 /* The project id of a task, into out[37]; E_NOTFOUND. */
 int	db_task_project(struct db *, char *out, const char *id);
 /*

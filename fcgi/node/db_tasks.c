@@ -211,3 +211,13 @@ db_task_set_images(struct db *db, const char *task_id, char (*ids)[37],
 	}
 	return 0;
 }
+
+int
+db_task_children(struct db *db, json_object **out, const char *task_id)
+{
+	static const char sql[] = "SELECT " TASK_COLS " FROM tasks "
+	    "WHERE parent_task_id = ? ORDER BY created_at DESC, id";
+	struct db_param	 p[] = { DB_STR(task_id) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}

@@ -39,6 +39,7 @@ int	attempt_create(struct req *, struct reply *);
 int	attempt_list(struct req *, struct reply *);
 int	attempt_get(struct req *, struct reply *);
 int	attempt_follow_up(struct req *, struct reply *);
+int	attempt_children(struct req *, struct reply *);
 /* attempt_git.c: helpers the attempt routes share */
 int	attempt_context_or_reply(struct req *, struct reply *, json_object **att,
 	    json_object **task, json_object **proj);

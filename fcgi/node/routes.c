@@ -21,6 +21,7 @@ static const struct route node_routes[] = {
 	{ M_POST,   "/api/task-attempts",		attempt_create,	R_BODY },
 	{ M_GET,    "/api/task-attempts/{id}",		attempt_get,	0 },
 	{ M_POST,   "/api/task-attempts/{id}/stop",	attempt_stop,	0 },
+	{ M_GET,    "/api/task-attempts/{id}/children",	attempt_children, 0 },
 	{ M_POST,   "/api/task-attempts/{id}/follow-up", attempt_follow_up, R_BODY },
 	{ M_POST,   "/api/task-attempts/{id}/merge",	attempt_merge,	0 },
 	{ M_POST,   "/api/task-attempts/{id}/pr",	attempt_pr_create, R_BODY },

@@ -861,3 +861,24 @@ describe('worktree quota', () => {
 		await waitChainDone(a);
 	});
 });
+
+describe('task relationships', () => {
+	test('GET /api/task-attempts/{id}/children: parent, attempt and subtasks', { timeout: 30000 }, async () => {
+		const ctx = await newProject();
+		const parent = await createTask(ctx.project.id, { title: 'parent', description: 'no changes' });
+		const child = await createTask(ctx.project.id, { title: 'child', parent_task_id: parent.id });
+		const a = await startAttempt(parent.id);
+		await waitChainDone(a);
+		const rel = ok(await api('GET', `/api/task-attempts/${a.id}/children`));
+		assert.equal(rel.parent_task, null);
+		assert.equal(rel.current_attempt.id, a.id);
+		assert.deepEqual(rel.children.map((t) => t.id), [child.id]);
+		const b = await startAttempt(child.id);
+		await waitChainDone(b);
+		const rel2 = ok(await api('GET', `/api/task-attempts/${b.id}/children`));
+		assert.equal(rel2.parent_task.id, parent.id);
+		assert.deepEqual(rel2.children, []);
+		const r = await api('GET', '/api/task-attempts/00000000-0000-4000-8000-000000000000/children');
+		assert.equal(r.status, 404);
+	});
+});
