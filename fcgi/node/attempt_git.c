@@ -464,7 +464,8 @@ attempt_rename_branch(struct req *rq, struct reply *rp)
 {
 	struct field_val		 v[1];
 	struct branch_ops_rename_result	 r;
-	json_object			*att, *task, *proj, *o;
+	json_object			*att, *task, *proj, *o,
+					*merges = NULL;
 	const char			*wt, *old;
 	int				 rc, lock;
 
@@ -475,6 +476,14 @@ attempt_rename_branch(struct req *rq, struct reply *rp)
 	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
 		goto out;
 	old = jsonx_get_str(att, "branch");
+	/* The original refuses while the latest merge is an open PR. */
+	if (db_merges_of_attempt(rq->db, &merges, rq->id) == 0 &&
+	    merges_shape(merges)) {
+		rc = reply_errorf(rp, 409, "Cannot rename branch with an open "
+		    "pull request. Please close the PR first or create a new "
+		    "attempt.");
+		goto out;
+	}
 	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
 	rc = branch_ops_rename(&r, jsonx_get_str(proj, "git_repo_path"), wt,
 	    old, v[0].s);
@@ -515,6 +524,7 @@ attempt_rename_branch(struct req *rq, struct reply *rp)
 	}
 out:
 	fields_clear(v, 1);
+	json_object_put(merges);
 	json_object_put(att);
 	json_object_put(task);
 	json_object_put(proj);

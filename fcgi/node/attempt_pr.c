@@ -25,13 +25,14 @@ github_reply(struct reply *rp, enum github_fail f, const char *err,
 		return typed_reply(rp, 400, "github_cli_not_logged_in", err,
 		    NULL);
 	case GITHUB_INVALID:
+		/* 422 also says a PR for the branch exists already. */
+		if (strstr(err, "already exists") != NULL)
+			return reply_errorf(rp, 409, "%s", err);
 		typed_reply(rp, 400, "target_branch_not_found", err, NULL);
 		if ((e = rp->error_data) != NULL && base != NULL)
 			jsonx_add_str(e, "branch", base);
 		return 400;
-	case GITHUB_NOT_FOUND:
-		return reply_errorf(rp, 404, "%s", err);
-	default:
+	default:	/* GITHUB_NOT_FOUND too: not one of our ids */
 		return reply_errorf(rp, 502, "%s", err);
 	}
 }
@@ -196,6 +197,9 @@ attempt_pr_attach(struct req *rq, struct reply *rp)
 		rc = reply_errorf(rp, 502, "cannot record the pull request");
 		goto out;
 	}
+	if (strcmp(status, "open") != 0)
+		(void)db_merge_set_pr_status(rq->db, id, status,
+		    jsonx_get_str(pull, "merge_commit_sha"));
 	if (strcmp(status, "merged") == 0)
 		pr_merged(rq->db, jsonx_get_str(task, "id"),
 		    jsonx_get_str(proj, "id"));
