@@ -8,6 +8,7 @@
 #include "err.h"
 #include "jsonx.h"
 #include "log.h"
+#include "worktree.h"
 
 int
 db_run_load(struct db *db, json_object **out, const char *process_id)
@@ -157,18 +158,20 @@ db_run_reap_orphans(struct db *db, int *n)
 {
 	static const char sel[] = "SELECT ep.id, ep.runner_pid, "
 	    "ep.runner_start, ep.runner_boot, ep.run_reason, ta.task_id, "
-	    "t.project_id, "
+	    "t.project_id, ta.container_ref, "
 	    "TIMESTAMPDIFF(SECOND, ep.created_at, UTC_TIMESTAMP(6)) AS age "
 	    "FROM execution_processes ep "
 	    "JOIN task_attempts ta ON ta.id = ep.task_attempt_id "
 	    "JOIN tasks t ON t.id = ta.task_id WHERE ep.status = 'running'";
 	static const char fail[] = "UPDATE execution_processes SET "
 	    "status = 'failed', completed_at = UTC_TIMESTAMP(6), pgid = NULL, "
+	    "after_head_commit = COALESCE(?, after_head_commit), "
 	    "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND status = 'running' "
 	    "AND runner_pid <=> ?";
 	json_object	*rows, *r, *v;
 	struct procid	 id;
-	const char	*boot, *tid;
+	const char	*boot, *tid, *wt, *after;
+	char		 head[41];
 	size_t		 i, len;
 	int		 rc;
 
@@ -194,7 +197,13 @@ db_run_reap_orphans(struct db *db, int *n)
 			if (v == NULL || json_object_get_int64(v) < 30)
 				continue;
 		}
-		struct db_param	 p[] = { DB_STR(jsonx_get_str(r, "id")),
+		/* As the original: the worktree head when the run ended. */
+		wt = jsonx_get_str(r, "container_ref");
+		if (wt == NULL || worktree_head(head, wt) != 0)
+			head[0] = '\0';
+		after = head[0] != '\0' ? head : NULL;
+		struct db_param	 p[] = { DB_STR(after),
+		    DB_STR(jsonx_get_str(r, "id")),
 		    id.pid > 0 ? DB_INT(id.pid) : DB_NULL };
 		if (db_exec_one(db, fail, p, DB_NPARAMS(p)) != 0)
 			continue;	/* it finished meanwhile */

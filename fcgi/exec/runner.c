@@ -23,6 +23,7 @@
 #include "procid.h"
 #include "proclog.h"
 #include "repo.h"
+#include "runner_msg.h"
 #include "spawn.h"
 #include "uuid.h"
 #include "worktree.h"
@@ -193,7 +194,7 @@ agent_command(struct run *r, json_object *typ, int follow_up,
 	}
 	if (executors_find_program(prog, sizeof(prog), (*cmd)->argv[0],
 	    NULL) != 0) {
-		say(r, "Failed to start execution: %s: command not found. "
+		say(r, RUNNER_SETUP_REQUIRED "%s: command not found. "
 		    "Setup required: install %s or set its command in %s.",
 		    (*cmd)->argv[0], (*cmd)->executor, EXECUTORS_ENV);
 		return E_NOTFOUND;

@@ -11,6 +11,7 @@
 #include "jsonx.h"
 #include "node.h"
 #include "normalize.h"
+#include "runner_msg.h"
 #include "spawn.h"
 
 #define STOP_GRACE_MS	2000	/* between SIGINT, SIGTERM and SIGKILL */
@@ -206,7 +207,7 @@ static int
 replay_one(json_object *msg, void *arg)
 {
 	struct replay	*r = arg;
-	json_object	*ops = NULL;
+	json_object	*ops = NULL, *op = NULL;
 	const char	*s;
 	size_t		 len;
 	int		 rc, err = 0;
@@ -220,8 +221,19 @@ replay_one(json_object *msg, void *arg)
 		len--;
 	/* Stored lines carry no time: space them so stderr lines stay apart. */
 	r->ms += NORMALIZE_STDERR_GAP_MS + 1;
-	if ((rc = normalize_feed(&ops, r->norm, err ? NORMALIZE_STDERR :
-	    NORMALIZE_STDOUT, s, len, r->ms)) != 0)
+	/* The runner's own line for a missing agent: the setup_required entry. */
+	if (err && strncmp(s, RUNNER_SETUP_REQUIRED,
+	    strlen(RUNNER_SETUP_REQUIRED)) == 0 && strstr(s, "Setup required")) {
+		if ((rc = normalize_push_error(&op, r->norm, 1, s)) != 0)
+			return rc;
+		if ((ops = json_object_new_array()) == NULL ||
+		    json_object_array_add(ops, op) != 0) {
+			json_object_put(op);
+			json_object_put(ops);
+			return E_FAIL;
+		}
+	} else if ((rc = normalize_feed(&ops, r->norm, err ?
+	    NORMALIZE_STDERR : NORMALIZE_STDOUT, s, len, r->ms)) != 0)
 		return rc;
 	rc = apply_ops(r->entries, ops);
 	json_object_put(ops);

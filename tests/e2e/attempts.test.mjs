@@ -606,7 +606,8 @@ describe('failures end the chain', () => {
 		assert.match(text, /[Ss]etup required/);
 		const norm = await normalizedLogs(procs[0].id);
 		assert.ok(norm.entries.some((e) => e.content.entry_type.type === 'error_message' &&
-		    /command not found/.test(e.content.content)), `error entry: ${JSON.stringify(norm)}`);
+		    e.content.entry_type.error_type?.type === 'setup_required' &&
+		    /command not found/.test(e.content.content)), `setup_required entry: ${JSON.stringify(norm)}`);
 		assert.equal(branchTip(ctx.repo, a.branch), ctx.base);
 		const t = await taskInList(ctx.project.id, task.id);
 		assert.equal(t.status, 'inreview');
