@@ -221,8 +221,13 @@ wt_fields(struct branch_status *out, git_repository *wt)
 	/* As `git status --porcelain` lists them: one line per path. */
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	/*
+	 * UPDATE_INDEX writes refreshed stat data back as `git status` does:
+	 * without it files checked out in the index's second look "racily"
+	 * changed and are hashed again on every call.
+	 */
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-	    GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+	    GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX | GIT_STATUS_OPT_UPDATE_INDEX;
 	if (git_status_list_new(&list, wt, &so) != 0)
 		goto out;
 	n = git_status_list_entrycount(list);
