@@ -84,7 +84,8 @@ call(json_object **out, const char *method, const char *path,
 {
 	const char	*base = getenv("SWARM_GITHUB_API_URL");
 	const char	*token = getenv("SWARM_GITHUB_TOKEN");
-	const char	*msg;
+	const char	*msg, *detail = NULL;
+	json_object	*errs;
 	char		 url[4096];
 	long		 status;
 
@@ -104,8 +105,15 @@ call(json_object **out, const char *method, const char *path,
 	if (status == want)
 		return GITHUB_OK;
 	msg = *out != NULL ? jsonx_get_str(*out, "message") : NULL;
-	snprintf(err, errsz, "GitHub answered %ld%s%s", status,
-	    msg != NULL ? ": " : "", msg != NULL ? msg : "");
+	/* 422 details ("A pull request already exists") are in errors[]. */
+	if (*out != NULL && json_object_object_get_ex(*out, "errors", &errs) &&
+	    json_object_is_type(errs, json_type_array) &&
+	    json_object_array_length(errs) > 0)
+		detail = jsonx_get_str(json_object_array_get_idx(errs, 0),
+		    "message");
+	snprintf(err, errsz, "GitHub answered %ld%s%s%s%s", status,
+	    msg != NULL ? ": " : "", msg != NULL ? msg : "",
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	json_object_put(*out);
 	*out = NULL;
 	return status == 401 || status == 403 ? GITHUB_NO_TOKEN :

@@ -387,8 +387,8 @@ describe('POST /api/task-attempts/{id}/pr', { skip: SKIP }, () => {
 		const s = await setup();
 		const url = ok(await post(s.att, '/pr', { json: { title: 'first' } }));
 		const res = await post(s.att, '/pr', { json: { title: 'second' } });
-		assert.notEqual(res.status, 200, `a second PR is not created: ${res.status} ${res.text}`);
-		assert.equal(res.json.success, false, res.text);
+		assert.equal(res.status, 409, `a second PR is a conflict: ${res.status} ${res.text}`);
+		assert.match(res.json.message, /A pull request already exists/);
 		const list = await github('GET', `/repos/${OWNER}/${s.name}/pulls?state=all`);
 		assert.deepEqual(list.json.map((p) => p.number), [1], 'one PR on GitHub');
 		assert.deepEqual(mergeRows(s.att), [['pr', '1', url, 'open', 'main', 'NULL', 'NULL', 'NULL']]);
