@@ -7,6 +7,7 @@
 #include "err.h"
 #include "jsonx.h"
 #include "normalize.h"
+#include "text.h"
 
 /*
  * One file for the whole normalizer (it passes the ~800-line mark):
@@ -118,80 +119,44 @@ static const struct {
 
 /* --- text helpers --------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t		 len, i;
-	unsigned	 c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	c = len == 3 ? ((s[0] & 0x0fu) << 6 | (s[1] & 0x3fu)) :
-	    len == 4 ? ((s[0] & 0x07u) << 6 | (s[1] & 0x3fu)) : 0x80;
-	if (len == 3 && (c < 0x20 || (c >= 0x360 && c < 0x380)))
-		return 0;	/* overlong, or a surrogate */
-	if (len == 4 && (c < 0x10 || c > 0x10f))
-		return 0;	/* overlong, or past U+10FFFF */
-	return len;
-}
-
 /*
  * s[0..len) as a NUL-terminated string with invalid UTF-8 replaced by
- * U+FFFD and ANSI escape sequences removed when strip is set (the
- * reference reads output with from_utf8_lossy and strips stderr).
+ * U+FFFD (text_utf8_lossy, as the reference's from_utf8_lossy) and, when
+ * strip is set, ANSI escape sequences removed first (the reference
+ * strips stderr).
  */
 static char *
 clean_text(const char *s, size_t len, int strip)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char		*out;
-	size_t		 i = 0, o = 0, k;
+	char		*plain, *out;
+	size_t		 i = 0, o = 0, outlen;
 
-	if ((out = malloc(len * 3 + 1)) == NULL)
+	if (!strip)
+		return text_utf8_lossy(s, len, &outlen);
+	if ((plain = malloc(len + 1)) == NULL)
 		return NULL;
 	while (i < len) {
-		if (strip && p[i] == 0x1b) {
-			i++;
-			if (i < len && p[i] == '[') {		/* CSI */
-				for (i++; i < len && !(p[i] >= 0x40 &&
-				    p[i] <= 0x7e); i++)
-					;
-				i += i < len;
-			} else if (i < len && p[i] == ']') {	/* OSC */
-				for (i++; i < len && p[i] != 0x07 &&
-				    !(p[i] == 0x1b && i + 1 < len &&
-				    p[i + 1] == '\\'); i++)
-					;
-				i += i < len ? (p[i] == 0x07 ? 1 : 2) : 0;
-			} else if (i < len)
-				i++;
+		if (p[i] != 0x1b) {
+			plain[o++] = (char)p[i++];
 			continue;
 		}
-		if ((k = utf8_seq(p + i, len - i)) == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
+		i++;
+		if (i < len && p[i] == '[') {		/* CSI */
+			for (i++; i < len && !(p[i] >= 0x40 && p[i] <= 0x7e);
+			    i++)
+				;
+			i += i < len;
+		} else if (i < len && p[i] == ']') {	/* OSC */
+			for (i++; i < len && p[i] != 0x07 && !(p[i] == 0x1b &&
+			    i + 1 < len && p[i + 1] == '\\'); i++)
+				;
+			i += i < len ? (p[i] == 0x07 ? 1 : 2) : 0;
+		} else if (i < len)
 			i++;
-			continue;
-		}
-		memcpy(out + o, p + i, k);
-		o += k;
-		i += k;
 	}
-	out[o] = '\0';
+	out = text_utf8_lossy(plain, o, &outlen);
+	free(plain);
 	return out;
 }
 
