@@ -94,6 +94,12 @@ task_list(struct req *rq, struct reply *rp)
 	if (uuid_parse(id, pid) != 0)
 		return reply_errorf(rp, 400,
 		    "query parameter 'project_id' must be a UUID");
+	/*
+	 * Boards are read often and this read already missed the cache: a
+	 * good moment for the node's hourly worktree sweep (a no-op unless
+	 * due; see worktrees.h).
+	 */
+	worktrees_sweep(rq->db, 0);
 	board_cache_tasks(rp, id);
 	if ((rc = db_task_list(rq->db, &arr, id)) != 0)
 		return reply_err(rp, rc, NULL);
