@@ -27,6 +27,8 @@ int	db_project_insert(struct db *, const struct project_row *);
 /* NULL name or git_repo_path keeps the stored value. */
 int	db_project_update(struct db *, const struct project_row *);
 int	db_project_delete(struct db *, const char *id);
+/* Running execution processes in a project's tasks. */
+int	db_project_running(struct db *, long long *out, const char *id);
 /* Lock a project's row for the transaction; E_NOTFOUND. */
 int	db_project_lock(struct db *, const char *id);
 

@@ -96,3 +96,15 @@ db_project_lock(struct db *db, const char *id)
 	json_object_put(row);
 	return 0;
 }
+
+int
+db_project_running(struct db *db, long long *out, const char *id)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM tasks t "
+	    "JOIN task_attempts ta ON ta.task_id = t.id "
+	    "JOIN execution_processes ep ON ep.task_attempt_id = ta.id "
+	    "WHERE t.project_id = ? AND ep.status = 'running'";
+	struct db_param	 p[] = { DB_STR(id) };
+
+	return db_query_int(db, out, sql, p, DB_NPARAMS(p));
+}

@@ -293,20 +293,30 @@ project_update(struct req *rq, struct reply *rp)
 /*
  * DELETE /api/projects/{id}: the project and, by cascade, its tasks.
  * The project row is locked first, so no task can be added meanwhile
- * and the list of task files to invalidate is complete. 200, 404.
+ * and the list of task files to invalidate is complete. 200, 404; 409
+ * while an execution process of one of its tasks runs.
  */
 int
 project_delete(struct req *rq, struct reply *rp)
 {
 	json_object	*ids = NULL;
 	const char	**tids = NULL;
+	long long	 running = 0;
 	size_t		 n = 0, i;
 	int		 rc;
 
 	if ((rc = db_begin(rq->db)) != 0 ||
 	    (rc = db_project_lock(rq->db, rq->id)) != 0 ||
+	    (rc = db_project_running(rq->db, &running, rq->id)) != 0 ||
 	    (rc = db_task_ids(rq->db, &ids, rq->id, NULL)) != 0) {
 		rc = reply_err(rp, rc, "project");
+		goto out;
+	}
+	/* As for a task: a run must end (or be stopped) first. */
+	if (running > 0) {
+		rc = reply_errorf(rp, 409, "Project has running execution "
+		    "processes. Please wait for them to complete or stop them "
+		    "first.");
 		goto out;
 	}
 	/* Worktrees go first (work snapshotted in the repository). */

@@ -883,3 +883,26 @@ describe('task relationships', () => {
 		assert.equal(r.status, 404);
 	});
 });
+
+describe('project delete during a run', () => {
+	test('409 while an agent runs; after a stop it deletes, worktrees snapshotted', { timeout: 40000 }, async () => {
+		const ctx = await newProject();
+		const task = await createTask(ctx.project.id, { title: 'long run', description: 'WRITE x.txt x\nSLEEP 30' });
+		const a = await startAttempt(task.id);
+		const proc = await waitRunning(a.id);
+		const before = attemptSnapshot();
+		const r = await api('DELETE', `/api/projects/${ctx.project.id}`);
+		assert.equal(r.status, 409, r.text);
+		assert.match(r.json.message, /^Project has running execution processes/);
+		// (The runner may add its session row meanwhile: compare the rest.)
+		const after = attemptSnapshot().counts;
+		assert.deepEqual([after[0], after[1], after[3]], [before.counts[0], before.counts[1], before.counts[3]],
+		    'nothing deleted');
+		assert.equal(sqlValue(`SELECT COUNT(*) FROM projects WHERE id = ${q(ctx.project.id)}`), '1');
+		ok(await api('POST', `/api/execution-processes/${proc.id}/stop`));
+		await waitChainDone(a);
+		ok(await api('DELETE', `/api/projects/${ctx.project.id}`));
+		assert.ok(!fs.existsSync(a.container_ref), 'worktree removed with the project');
+		assert.equal(git(ctx.repo, 'show', `refs/swarm/snapshots/${a.id}:x.txt`), 'x\n');
+	});
+});
