@@ -25,8 +25,9 @@ github_reply(struct reply *rp, enum github_fail f, const char *err,
 		return typed_reply(rp, 400, "github_cli_not_logged_in", err,
 		    NULL);
 	case GITHUB_INVALID:
-		/* 422 also says a PR for the branch exists already. */
-		if (strstr(err, "already exists") != NULL)
+		/* 422 also says a PR exists already, or there is nothing new. */
+		if (strstr(err, "already exists") != NULL ||
+		    strstr(err, "No commits between") != NULL)
 			return reply_errorf(rp, 409, "%s", err);
 		typed_reply(rp, 400, "target_branch_not_found", err, NULL);
 		if ((e = rp->error_data) != NULL && base != NULL)

@@ -673,3 +673,15 @@ describe('POST /api/task-attempts/{id}/pr/attach', { skip: SKIP }, () => {
 		assert.equal(ok(await post(s.att, '/pr/attach')).pr_attached, true);
 	});
 });
+
+describe('nothing to propose', () => {
+	test('an attempt with no commits of its own -> 409 "No commits between", nothing stored', async () => {
+		const s = await setup();
+		const task = await createTask(s.proj.id, { title: 'idle', description: 'no changes' });
+		const att = await runAttempt(task, 'main');
+		const res = await post(att, '/pr', { json: { title: 'empty' } });
+		assert.equal(res.status, 409, res.text);
+		assert.match(res.json.message, /No commits between/);
+		assert.equal(mergeCount(att), 0);
+	});
+});
