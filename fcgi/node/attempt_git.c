@@ -600,37 +600,66 @@ sha_or_reply(struct req *rq, struct reply *rp, const char **sha)
 	return 0;
 }
 
-/* GET /api/task-attempts/{id}/commit-info?sha=: {sha, subject}. */
-int
-attempt_commit_info(struct req *rq, struct reply *rp)
+/* The reply of commit-info or commit-compare for sha. */
+static json_object *
+commit_json(const char *wt, const char *sha, int compare, int *rc)
 {
 	struct branch_ops_commit_info	 ci;
-	json_object			*att, *task, *proj, *o;
-	const char			*sha, *wt;
-	int				 rc;
+	struct branch_ops_compare	 c;
+	json_object			*o;
+	int				 bad;
 
-	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
-	    (rc = sha_or_reply(rq, rp, &sha)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
-		goto out;
-	if ((rc = branch_ops_commit_info(&ci, wt, sha)) != 0) {
-		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
-		    "commit %s not found", sha);
-		goto out;
-	}
-	if ((o = json_object_new_object()) == NULL ||
-	    jsonx_add_str(o, "sha", ci.sha) != 0 ||
-	    jsonx_add_str(o, "subject", ci.subject) != 0) {
+	*rc = compare ? branch_ops_commit_compare(&c, wt, sha) :
+	    branch_ops_commit_info(&ci, wt, sha);
+	if (*rc != 0 || (o = json_object_new_object()) == NULL)
+		return NULL;
+	if (compare)
+		bad = jsonx_add_str(o, "head_oid", c.head_oid) ||
+		    jsonx_add_str(o, "target_oid", c.target_oid) ||
+		    jsonx_add_int(o, "ahead_from_head",
+		    (long long)c.ahead_from_head) ||
+		    jsonx_add_int(o, "behind_from_head",
+		    (long long)c.behind_from_head) ||
+		    jsonx_add_bool(o, "is_linear", c.is_linear);
+	else
+		bad = jsonx_add_str(o, "sha", ci.sha) ||
+		    jsonx_add_str(o, "subject", ci.subject);
+	if (bad) {
 		json_object_put(o);
-		rc = reply_errorf(rp, 500, "out of memory");
-		goto out;
+		*rc = E_FAIL;
+		return NULL;
 	}
-	rc = reply_data(rp, o);
-out:
+	return o;
+}
+
+static int
+commit_route(struct req *rq, struct reply *rp, int compare)
+{
+	json_object	*att, *task, *proj, *o;
+	const char	*sha, *wt;
+	int		 rc;
+
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) == 0 &&
+	    (rc = sha_or_reply(rq, rp, &sha)) == 0 &&
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) == 0) {
+		if ((o = commit_json(wt, sha, compare, &rc)) != NULL)
+			rc = reply_data(rp, o);
+		else
+			rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
+			    rc == E_NOTFOUND ? "commit %s not found" :
+			    "cannot read commit %s", sha);
+	}
 	json_object_put(att);
 	json_object_put(task);
 	json_object_put(proj);
 	return rc;
+}
+
+/* GET /api/task-attempts/{id}/commit-info?sha=: {sha, subject}. */
+int
+attempt_commit_info(struct req *rq, struct reply *rp)
+{
+	return commit_route(rq, rp, 0);
 }
 
 /*
@@ -640,36 +669,7 @@ out:
 int
 attempt_commit_compare(struct req *rq, struct reply *rp)
 {
-	struct branch_ops_compare	 c;
-	json_object			*att, *task, *proj, *o;
-	const char			*sha, *wt;
-	int				 rc;
-
-	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
-	    (rc = sha_or_reply(rq, rp, &sha)) != 0 ||
-	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
-		goto out;
-	if ((rc = branch_ops_commit_compare(&c, wt, sha)) != 0) {
-		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500,
-		    "commit %s not found", sha);
-		goto out;
-	}
-	if ((o = json_object_new_object()) == NULL ||
-	    jsonx_add_str(o, "head_oid", c.head_oid) != 0 ||
-	    jsonx_add_str(o, "target_oid", c.target_oid) != 0 ||
-	    jsonx_add_int(o, "ahead_from_head", (long long)c.ahead_from_head) ||
-	    jsonx_add_int(o, "behind_from_head", (long long)c.behind_from_head) ||
-	    jsonx_add_bool(o, "is_linear", c.is_linear) != 0) {
-		json_object_put(o);
-		rc = reply_errorf(rp, 500, "out of memory");
-		goto out;
-	}
-	rc = reply_data(rp, o);
-out:
-	json_object_put(att);
-	json_object_put(task);
-	json_object_put(proj);
-	return rc;
+	return commit_route(rq, rp, 1);
 }
 
 /* GET /api/task-attempts/{id}/files?path=: the worktree's directory. */
