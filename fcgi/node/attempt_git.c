@@ -17,6 +17,7 @@
 #include "repo.h"
 #include "worktree.h"
 #include "worktrees.h"
+#include "wtdiff.h"
 #include "node.h"
 
 /* The attempt, its task and its project, or a reply (404). */
@@ -713,6 +714,70 @@ attempt_file_read(struct req *rq, struct reply *rp)
 		else
 			rc = reply_data(rp, out);
 	}
+	json_object_put(att);
+	json_object_put(task);
+	json_object_put(proj);
+	return rc;
+}
+
+#define DIFF_BUDGET	(200ULL * 1024 * 1024)	/* content per reply, as the stream's */
+
+static int
+diff_collect(const char *path, json_object *diff, void *arg)
+{
+	return jsonx_add(arg, path, diff) != 0;
+}
+
+/*
+ * GET /api/task-attempts/{id}/diff?stats_only=: the worktree's changes
+ * against the merge base with the target branch, {base_oid, entries:
+ * {<path>: Diff}} — the document the original's diff stream builds, in one
+ * reply (Swarm addition; the stream itself is /diff/ws). 200, 404.
+ */
+int
+attempt_diff(struct req *rq, struct reply *rp)
+{
+	json_object	*att, *task, *proj, *o = NULL, *entries = NULL;
+	const char	*wt, *so = req_query(rq, "stats_only");
+	char		 base[41];
+	uint64_t	 budget = DIFF_BUDGET;
+	int		 rc, lock;
+
+	if (so != NULL && strcmp(so, "true") != 0 && strcmp(so, "false") != 0)
+		return reply_errorf(rp, 400, "query parameter 'stats_only' must "
+		    "be true or false");
+	if ((rc = attempt_context_or_reply(rq, rp, &att, &task, &proj)) != 0 ||
+	    (rc = worktree_or_reply(rp, att, proj, &wt, rq->db)) != 0)
+		goto out;
+	if ((entries = json_object_new_object()) == NULL) {
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	lock = repo_lock(jsonx_get_str(proj, "git_repo_path"));
+	rc = wtdiff_snapshot(base, wt, jsonx_get_str(att, "target_branch"),
+	    so != NULL && strcmp(so, "true") == 0, &budget, diff_collect,
+	    entries);
+	repo_unlock(lock);
+	if (rc != 0) {
+		rc = reply_errorf(rp, rc == E_NOTFOUND ? 404 : 500, rc ==
+		    E_NOTFOUND ? "target branch '%s' not found" :
+		    "cannot compute the diff of %s",
+		    jsonx_get_str(att, rc == E_NOTFOUND ? "target_branch" :
+		    "branch"));
+		goto out;
+	}
+	if ((o = json_object_new_object()) == NULL ||
+	    jsonx_add_str(o, "base_oid", base) != 0 ||
+	    jsonx_add(o, "entries", entries) != 0) {
+		entries = NULL;
+		json_object_put(o);
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	entries = NULL;
+	rc = reply_data(rp, o);
+out:
+	json_object_put(entries);
 	json_object_put(att);
 	json_object_put(task);
 	json_object_put(proj);

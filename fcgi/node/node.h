@@ -65,6 +65,7 @@ int	attempt_commit_info(struct req *, struct reply *);
 int	attempt_commit_compare(struct req *, struct reply *);
 int	attempt_files_list(struct req *, struct reply *);
 int	attempt_file_read(struct req *, struct reply *);
+int	attempt_diff(struct req *, struct reply *);
 /* processes.c */
 int	process_list(struct req *, struct reply *);
 int	process_get(struct req *, struct reply *);

@@ -40,6 +40,7 @@ static const struct route node_routes[] = {
 	{ M_GET,    "/api/task-attempts/{id}/commit-info", attempt_commit_info, 0 },
 	{ M_GET,    "/api/task-attempts/{id}/commit-compare",
 							attempt_commit_compare, 0 },
+	{ M_GET,    "/api/task-attempts/{id}/diff",	attempt_diff,	0 },
 	{ M_GET,    "/api/task-attempts/{id}/files",	attempt_files_list, 0 },
 	{ M_GET,    "/api/task-attempts/{id}/files/{*path}",
 							attempt_file_read, 0 },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# branch-status.sh: GET /api/task-attempts/{id}/branch-status (libgit2,
-# through nginx and a worker) against `git status --porcelain` on the same
-# worktree: a repository of 10,000 files with 1,000 changed lines.
+# branch-status.sh: GET /api/task-attempts/{id}/branch-status and
+# /diff (libgit2, through nginx and a worker) against `git status
+# --porcelain` and `git diff <base>` on the same worktree: a repository of
+# 10,000 files with 1,000 changed lines.
 # Prints per-call latencies and the ratio. Run by `make bench-git`.
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,14 +60,24 @@ curl -fsS "$B/api/task-attempts/$A/branch-status" -o /dev/null   # warm
 t0=$(ms); for _ in $(seq "$N"); do curl -fsS "$B/api/task-attempts/$A/branch-status" -o /dev/null; done; t1=$(ms)
 git -C "$WT" status --porcelain >/dev/null
 g0=$(ms); for _ in $(seq "$N"); do git -C "$WT" status --porcelain >/dev/null; done; g1=$(ms)
+BASE=$(git -C "$WT" merge-base HEAD main)
+curl -fsS "$B/api/task-attempts/$A/diff" -o /dev/null
+d0=$(ms); for _ in $(seq "$N"); do curl -fsS "$B/api/task-attempts/$A/diff" -o /dev/null; done; d1=$(ms)
+git -C "$WT" diff "$BASE" >/dev/null
+h0=$(ms); for _ in $(seq "$N"); do git -C "$WT" diff "$BASE" >/dev/null; done; h1=$(ms)
+DN=$(curl -fsS "$B/api/task-attempts/$A/diff" | python3 -c "import sys,json; print(len(json.load(sys.stdin)['data']['entries']))")
 UC=$(curl -fsS "$B/api/task-attempts/$A/branch-status" | json "['uncommitted_count']")
 GC=$(git -C "$WT" status --porcelain | wc -l)
-python3 - "$t0" "$t1" "$g0" "$g1" "$N" "$UC" "$GC" "$FILES" "$CHANGED" <<'PY'
+python3 - "$t0" "$t1" "$g0" "$g1" "$N" "$UC" "$GC" "$FILES" "$CHANGED" "$d0" "$d1" "$h0" "$h1" "$DN" <<'PY'
 import sys
-t0, t1, g0, g1, n, uc, gc, files, changed = map(int, sys.argv[1:])
+t0, t1, g0, g1, n, uc, gc, files, changed, d0, d1, h0, h1, dn = map(int, sys.argv[1:])
 s = (t1 - t0) / n / 1000; g = (g1 - g0) / n / 1000
 print("repository: %d files, %d changed lines (uncommitted)" % (files, changed))
 print("branch-status over HTTP: %.1f ms per call (uncommitted_count %d)" % (s, uc))
 print("git status --porcelain:  %.1f ms per call (%d lines)" % (g, gc))
 print("ratio (git / swarm): %.2f  (>1: branch-status is faster)" % (g / s))
+d = (d1 - d0) / n / 1000; h = (h1 - h0) / n / 1000
+print("diff over HTTP (full contents): %.1f ms per call (%d files)" % (d, dn))
+print("git diff <base>:               %.1f ms per call" % h)
+print("ratio (git / swarm): %.2f  (>1: the diff is faster)" % (h / d))
 PY

@@ -1041,3 +1041,37 @@ describe('worktree recreation', () => {
 		assert.equal(git(s.repo, 'show', 'main:agent.txt'), 'hello from agent\n');
 	});
 });
+
+describe('GET /api/task-attempts/{id}/diff', () => {
+	test('the worktree against its base: added, modified, deleted, untracked, mode, binary; stats_only', async () => {
+		const s = await setup();
+		// The base is the merge base: commits on main after the branch point do not show.
+		writeFile(s.repo, 'main-only.txt', 'later on main\n');
+		git(s.repo, 'add', 'main-only.txt');
+		git(s.repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'main moves on');
+		writeFile(s.wt, 'agent.txt', 'hello from agent\nmore\n');
+		writeFile(s.wt, 'untracked.txt', 'u\n');
+		fs.writeFileSync(path.join(s.wt, 'blob.bin'), Buffer.from([0, 1, 2, 0, 255]));
+		const full = ok(await api('GET', `/api/task-attempts/${s.att.id}/diff`));
+		assert.equal(full.base_oid, g(s.repo, 'merge-base', 'main', s.att.branch));
+		const e = full.entries;
+		assert.equal(e['main-only.txt'], undefined, 'main\'s later commit is not in the diff');
+		assert.equal(e['agent.txt'].change, 'added', 'committed by the agent, new since the base');
+		assert.equal(e['agent.txt'].newContent, 'hello from agent\nmore\n');
+		assert.equal(e['agent.txt'].oldContent, null);
+		assert.equal(e['untracked.txt'].change, 'added');
+		assert.equal(e['blob.bin'].newContent, null, 'binary content is null');
+		assert.equal(e['blob.bin'].contentOmitted, false);
+		for (const d of Object.values(e))
+			assert.deepEqual(Object.keys(d), ['change', 'oldPath', 'newPath', 'oldContent', 'newContent',
+			    'contentOmitted', 'additions', 'deletions']);
+		const stats = ok(await api('GET', `/api/task-attempts/${s.att.id}/diff?stats_only=true`));
+		assert.equal(stats.entries['agent.txt'].contentOmitted, true);
+		assert.equal(stats.entries['agent.txt'].newContent, null);
+		assert.equal(stats.entries['agent.txt'].additions, 2);
+		assert.equal(stats.entries['agent.txt'].deletions, 0);
+		assert.equal(stats.entries['blob.bin'].additions, null);
+		const bad = await api('GET', `/api/task-attempts/${s.att.id}/diff?stats_only=maybe`);
+		assert.equal(bad.status, 400);
+	});
+});
