@@ -393,6 +393,9 @@ describe('an attempt runs setup script, agent and cleanup script', () => {
 		// While the agent sleeps: the task is in progress.
 		await poll(async () => (await getTask(task.id)).status === 'inprogress', 5000,
 		    'the task to go inprogress');
+		// Between the setup script and the agent no process runs for a
+		// moment: wait for the agent itself.
+		await waitRunning(a.id);
 		const running = await taskInList(ctx.project.id, task.id);
 		assertTaskWithStatusShape(running);
 		assert.equal(running.status, 'inprogress');
