@@ -51,6 +51,10 @@ struct reply {
 	json_object	*error_data;	/* owned */
 	char		*message;	/* owned; NULL on success */
 	int		 bare;		/* emit data without the envelope */
+	/* Set with status 200: nginx sends this internal URI's file
+	   (X-Accel-Redirect) with this type instead of a JSON body. */
+	char		*sendfile;	/* owned */
+	const char	*sendfile_type;
 	struct cache_build cache;	/* publish a 200 reply to the cache */
 };
 
@@ -60,6 +64,8 @@ typedef int	(*handler_fn)(struct req *, struct reply *);
 #define R_BODY		0x01	/* JSON object body required (415/413/400) */
 #define R_NODB		0x02	/* handler needs no database connection */
 #define R_BODY_OPT	0x04	/* as R_BODY when a body is sent; null too */
+#define R_UPLOAD	0x08	/* multipart/form-data body up to max_upload,
+				   raw in body/body_len (415/413/400) */
 
 struct route {
 	enum method	 method;

@@ -8,6 +8,8 @@
 #include "http.h"
 
 #define SERVER_MAX_BODY	(1024 * 1024)	/* JSON bodies; nginx allows more */
+/* Uploads: a 20 MiB image (the original's limit) and its form around it. */
+#define SERVER_MAX_UPLOAD	(20 * 1024 * 1024 + 64 * 1024)
 
 /* What a binary hands to the server: its routes and hooks. */
 struct app {
@@ -15,6 +17,7 @@ struct app {
 	const struct route	*routes;
 	size_t			 nroutes;
 	size_t			 max_body;
+	size_t			 max_upload;	/* R_UPLOAD routes */
 	/* Called once in each worker after fork; 0 or fatal. */
 	int			 (*worker_init)(void);
 };
