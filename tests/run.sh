@@ -187,11 +187,74 @@ fi
 # tests signal its processes): $DIR/run, or a short /tmp dir for a long $DIR.
 RUN_DIR=$(env "${STACK_ENV[@]}" contrib/swarm-stack config 2>/dev/null | sed -n 's/^SWARM_RUN=//p')
 
-note "end-to-end tests"
+# ------------------------------------------------------------ 4a. browser
+# The frontend in headless chromium (tests/browser/, playwright-core from
+# web/package-lock.json into build/web-test; Debian's /usr/bin/chromium).
+# Before the e2e files: their last one stops swarm-node. Screenshots are
+# copied to var/test-artifacts/screenshots/. SWARM_TEST_ONLY: files
+# under tests/browser/ run here, the others in the e2e step; no browser
+# file named means no browser tests.
+BROWSER=(tests/browser/)
+E2E_ONLY=''
+if [ -n "${SWARM_TEST_ONLY:-}" ]; then
+    BROWSER=()
+    for f in $SWARM_TEST_ONLY; do
+        case $f in
+            tests/browser/*) BROWSER+=("$f") ;;
+            *) E2E_ONLY="$E2E_ONLY $f" ;;
+        esac
+    done
+fi
+browser_deps() {
+    local dir=build/web-test
+    if ! cmp -s web/package-lock.json "$dir/package-lock.json" ||
+        [ ! -f "$dir/node_modules/playwright-core/index.mjs" ]; then
+        rm -rf "$dir" && mkdir -p "$dir" &&
+            cp web/package.json web/package-lock.json "$dir/" &&
+            (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    fi
+}
+if [ "${#BROWSER[@]}" -gt 0 ]; then
+    note "browser tests"
+    if ! browser_deps 2>&1; then
+        step_failed "npm ci (playwright-core) for the browser tests"
+    elif [ ! -x /usr/bin/chromium ]; then
+        step_failed "browser tests: /usr/bin/chromium is missing (contrib/swarm-stack deps installs it)"
+    else
+        SHOTS=$DIR/screenshots
+        env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
+            SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
+            PLAYWRIGHT_CORE="$REPO/build/web-test/node_modules/playwright-core" SWARM_SCREENSHOTS="$SHOTS" \
+            timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${BROWSER[@]}" 2>&1 |
+            tee "$LOGS/browser.log"
+        br_rc=${PIPESTATUS[0]}
+        sed -i 's/\x1b\[[0-9;]*m//g' "$LOGS/browser.log"
+        br_pass=$(sum_matches '^ℹ pass [0-9]+$' "$LOGS/browser.log")
+        br_fail=$(sum_matches '^ℹ fail [0-9]+$' "$LOGS/browser.log")
+        br_cancel=$(sum_matches '^ℹ cancelled [0-9]+$' "$LOGS/browser.log")
+        br_skip=$(sum_matches '^ℹ skipped [0-9]+$' "$LOGS/browser.log")
+        PASSED=$((PASSED + br_pass))
+        FAILED=$((FAILED + br_fail + br_cancel))
+        SKIPPED=$((SKIPPED + br_skip))
+        printf '==> browser: %d passed, %d failed, %d cancelled\n' "$br_pass" "$br_fail" "$br_cancel"
+        if [ "$br_rc" -ne 0 ] && [ $((br_fail + br_cancel)) -eq 0 ]; then
+            step_failed "browser tests (exit $br_rc)"
+        fi
+        if [ -d "$SHOTS" ]; then
+            rm -rf var/test-artifacts/screenshots && mkdir -p var/test-artifacts &&
+                cp -r "$SHOTS" var/test-artifacts/screenshots &&
+                printf '==> screenshots in %s\n' "$REPO/var/test-artifacts/screenshots"
+        fi
+    fi
+fi
+
 E2E=(tests/e2e/)
 if [ -n "${SWARM_TEST_ONLY:-}" ]; then
-    read -r -a E2E <<<"$SWARM_TEST_ONLY"
+    read -r -a E2E <<<"$E2E_ONLY"
 fi
+# Only browser files asked for: no e2e step.
+[ "${#E2E[@]}" -gt 0 ] || exit 0
+note "end-to-end tests"
 # Files run one at a time: the tests compare whole-table checksums in MariaDB
 # before and after rejected requests.
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \

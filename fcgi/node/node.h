@@ -13,6 +13,8 @@ struct db;
 /* profiles.c: per-worker start (libgit2, executor profiles) */
 int	node_worker_init(void);
 const struct executors *node_executors(void);
+/* GET /api/profiles: executor and variant names */
+int	profile_list(struct req *, struct reply *);
 
 /* health.c */
 int	health_get(struct req *, struct reply *);
