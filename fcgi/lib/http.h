@@ -38,6 +38,8 @@ struct req {
 	size_t			 body_len;
 	json_object		*json;		/* body of R_BODY routes */
 	char			 id[UUID_STRLEN + 1];	/* {id}, canonical */
+	char			 sub[UUID_STRLEN + 1];	/* {sub}, canonical */
+	int			 route_flags;	/* of the matched route */
 	char			*rest;		/* {*path}, decoded */
 	struct db		*db;		/* borrowed: the worker's */
 	char			**envp;		/* borrowed FastCGI params */
@@ -60,10 +62,12 @@ typedef int	(*handler_fn)(struct req *, struct reply *);
 #define R_BODY		0x01	/* JSON object body required (415/413/400) */
 #define R_NODB		0x02	/* handler needs no database connection */
 #define R_BODY_OPT	0x04	/* as R_BODY when a body is sent; null too */
+/* Flags from 0x100 up are the binary's own, read by its authorize hook. */
+#define R_APP_SHIFT	8
 
 struct route {
 	enum method	 method;
-	const char	*pattern;	/* literal segments, {id}, {*path} */
+	const char	*pattern;	/* literal segments, {id}, {sub}, {*path} */
 	handler_fn	 fn;
 	int		 flags;
 };
@@ -72,6 +76,8 @@ struct route_match {
 	const struct route	*route;
 	const char		*id;		/* raw {id} segment */
 	size_t			 id_len;
+	const char		*sub;		/* raw {sub} segment (a second id) */
+	size_t			 sub_len;
 	const char		*rest;		/* raw {*path} remainder */
 	size_t			 rest_len;
 };
