@@ -147,11 +147,22 @@ server_dispatch(const struct app *app, struct req *rq, struct reply *rp,
 		if (uuid_parse(rq->id, raw) != 0)
 			return reply_errorf(rp, 400, "invalid id");
 	}
+	if (m.sub != NULL) {
+		if (m.sub_len >= sizeof(raw))
+			return reply_errorf(rp, 400, "invalid id");
+		memcpy(raw, m.sub, m.sub_len);
+		raw[m.sub_len] = '\0';
+		if (uuid_parse(rq->sub, raw) != 0)
+			return reply_errorf(rp, 400, "invalid id");
+	}
 	if (m.rest != NULL &&
 	    (rq->rest = text_urldecode(m.rest, m.rest_len, 0)) == NULL)
 		return reply_errorf(rp, 400, "invalid path");
 	if (!(m.route->flags & R_NODB) && db_ensure(rq->db) != 0)
 		return reply_errorf(rp, 503, "database unavailable");
+	rq->route_flags = m.route->flags;
+	if (app->authorize != NULL && (rc = app->authorize(rq, rp)) != 0)
+		return rc;
 	rc = m.route->fn(rq, rp);
 	/* A handler that left a transaction open failed before commit. */
 	db_rollback(rq->db);
