@@ -23,6 +23,11 @@
 # github-standin.mjs) instead of api.github.com: SWARM_GITHUB_API_URL and
 # SWARM_GITHUB_TOKEN point swarm-node at it, GITHUB_STANDIN_URL tells the
 # tests where it is.
+#
+# Swarm: a hive (SWARM_ROLE=hive) and a second node (node-b) start beside
+# the main stack, each a contrib/swarm-stack under the temp dir with its own
+# MariaDB and free ports; the main stack is node-a, linked to the hive with
+# VK_* settings. The tests find them through SWARM_HIVE_* and SWARM_NODE_B_*.
 set -u
 set -o pipefail
 
@@ -35,6 +40,7 @@ FAILED=0
 SKIPPED=0
 FINISHED=0
 STACK_STARTED=0
+SWARM_STARTED=0
 DIR=''
 STANDIN_PID=''
 
@@ -61,6 +67,13 @@ finish() {
         note "stopping the stack"
         SWARM_CONF=/dev/null SWARM_VAR="$DIR" timeout --foreground 90 contrib/swarm-stack stop 2>&1 ||
             printf 'swarm-stack stop failed\n'
+    fi
+    if [ "$SWARM_STARTED" = 1 ] && [ -d "$DIR" ]; then
+        note "stopping node-b and the hive"
+        SWARM_CONF=/dev/null SWARM_VAR="$DIR/node-b" timeout --foreground 90 contrib/swarm-stack stop 2>&1 ||
+            printf 'swarm-stack stop (node-b) failed\n'
+        SWARM_CONF=/dev/null SWARM_ROLE=hive SWARM_VAR="$DIR/hive" timeout --foreground 90 \
+            contrib/swarm-stack stop 2>&1 || printf 'swarm-stack stop (hive) failed\n'
     fi
     if [ -n "$STANDIN_PID" ]; then
         kill "$STANDIN_PID" 2>/dev/null
@@ -136,15 +149,18 @@ if [ "$BUILD_OK" != 1 ]; then
     exit 1
 fi
 
-# Two distinct free loopback ports (both held open while choosing).
+# Six distinct free loopback ports (all held open while choosing): the main
+# stack (node-a), the hive and node-b, http and https each.
 PORTS=$(node -e '
 const net = require("net");
-const a = net.createServer(), b = net.createServer();
-a.listen(0, "127.0.0.1", () => b.listen(0, "127.0.0.1", () => {
-  console.log(a.address().port + " " + b.address().port);
-  a.close(); b.close();
-}));') || { step_failed "picking free ports"; exit 1; }
-read -r HTTP_PORT HTTPS_PORT <<<"$PORTS"
+const s = Array.from({ length: 6 }, () => net.createServer());
+let n = 0;
+for (const x of s) x.listen(0, "127.0.0.1", () => {
+  if (++n < s.length) return;
+  console.log(s.map((y) => y.address().port).join(" "));
+  for (const y of s) y.close();
+});') || { step_failed "picking free ports"; exit 1; }
+read -r HTTP_PORT HTTPS_PORT HIVE_PORT HIVE_TLS_PORT NODE_B_PORT NODE_B_TLS_PORT <<<"$PORTS"
 
 # The GitHub stand-in on its own free loopback port (it reports the port).
 GITHUB_TOKEN_FOR_TESTS=test-token
@@ -173,6 +189,39 @@ STACK_ENV=(SWARM_CONF=/dev/null SWARM_VAR="$DIR" SWARM_LISTEN=127.0.0.1
     SWARM_WORKTREE_QUOTA_MB=100
     SWARM_GITHUB_API_URL="${STANDIN_URL:-http://127.0.0.1:9}" SWARM_GITHUB_TOKEN="$GITHUB_TOKEN_FOR_TESTS")
 
+# ---- swarm: the hive first (its keys go to both nodes), node-b last.
+# The heartbeat window is short so liveness tests need not wait minutes.
+HIVE_URL=http://127.0.0.1:$HIVE_PORT
+HIVE_WINDOW=4
+HIVE_ENV=(SWARM_CONF=/dev/null SWARM_ROLE=hive SWARM_VAR="$DIR/hive" SWARM_LISTEN=127.0.0.1
+    SWARM_HTTP_PORT="$HIVE_PORT" SWARM_HTTPS_PORT="$HIVE_TLS_PORT" SWARM_WORKERS=4
+    SWARM_HIVE_HEARTBEAT_WINDOW=$HIVE_WINDOW)
+note "starting the hive in $DIR/hive (http $HIVE_PORT)"
+SWARM_STARTED=1
+CTL=(contrib/swarmctl --hive "$HIVE_URL" --token-file "$DIR/hive/hive-admin-token" --json)
+if ! env "${HIVE_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start ||
+    ! HIVE_ORG=$("${CTL[@]}" org create "e2e swarm" --slug e2e-swarm | jq -re .id) ||
+    ! KEY_A=$("${CTL[@]}" key create --org "$HIVE_ORG" node-a | jq -re .secret) ||
+    ! KEY_B=$("${CTL[@]}" key create --org "$HIVE_ORG" node-b | jq -re .secret); then
+    step_failed "starting the hive"
+    for f in "$DIR"/hive/log/*; do
+        [ -s "$f" ] && { printf -- '--- %s ---\n' "$f"; tail -n 40 "$f"; }
+    done
+    exit 1
+fi
+HIVE_SECRET=$(cat "$DIR/hive/hive-token-secret")
+# What a node of the swarm takes (the original's VK_* names); boards pull
+# the hive's changes at most every 300 ms.
+node_swarm_env() { # NAME PORT KEY
+    printf '%s\n' VK_HIVE_URL="$HIVE_URL" VK_NODE_API_KEY="$3" VK_NODE_NAME="$1" \
+        VK_NODE_PUBLIC_URL="http://127.0.0.1:$2" VK_CONNECTION_TOKEN_SECRET="$HIVE_SECRET" \
+        SWARM_HIVE_SYNC_INTERVAL_MS=300
+}
+mapfile -t NODE_A_SWARM < <(node_swarm_env node-a "$HTTP_PORT" "$KEY_A")
+mapfile -t NODE_B_SWARM < <(node_swarm_env node-b "$NODE_B_PORT" "$KEY_B")
+STACK_ENV+=("${NODE_A_SWARM[@]}")
+# ---- end swarm
+
 note "starting the stack in $DIR (http $HTTP_PORT, https $HTTPS_PORT)"
 STACK_STARTED=1
 if ! env "${STACK_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start; then
@@ -182,6 +231,19 @@ if ! env "${STACK_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start; t
     done
     exit 1
 fi
+
+# ---- swarm: node-b, as the main stack but its own state and ports.
+note "starting node-b in $DIR/node-b (http $NODE_B_PORT)"
+if ! env "${STACK_ENV[@]}" SWARM_VAR="$DIR/node-b" SWARM_HTTP_PORT="$NODE_B_PORT" \
+    SWARM_HTTPS_PORT="$NODE_B_TLS_PORT" "${NODE_B_SWARM[@]}" \
+    timeout --foreground 180 contrib/swarm-stack start; then
+    step_failed "starting node-b"
+    for f in "$DIR"/node-b/log/*; do
+        [ -s "$f" ] && { printf -- '--- %s ---\n' "$f"; tail -n 40 "$f"; }
+    done
+    exit 1
+fi
+# ---- end swarm
 
 # Where the stack keeps its pid files and sockets (robustness and shutdown
 # tests signal its processes): $DIR/run, or a short /tmp dir for a long $DIR.
@@ -259,6 +321,10 @@ note "end-to-end tests"
 # before and after rejected requests.
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
     SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
+    SWARM_HIVE_URL="$HIVE_URL" SWARM_HIVE_VAR="$DIR/hive" SWARM_HIVE_ORG="$HIVE_ORG" \
+    SWARM_HIVE_ADMIN_TOKEN_FILE="$DIR/hive/hive-admin-token" SWARM_HIVE_SECRET="$HIVE_SECRET" \
+    SWARM_HIVE_WINDOW="$HIVE_WINDOW" SWARM_NODE_B_URL="http://127.0.0.1:$NODE_B_PORT" \
+    SWARM_NODE_B_VAR="$DIR/node-b" SWARM_HIVE_HTTPS_PORT="$HIVE_TLS_PORT" \
     timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
@@ -275,7 +341,8 @@ if [ "$e2e_rc" -ne 0 ] && [ $((e2e_fail + e2e_cancel)) -eq 0 ]; then
     step_failed "node --test (exit $e2e_rc)"
 fi
 if [ "$e2e_rc" -ne 0 ] || [ $((e2e_fail + e2e_cancel)) -ne 0 ]; then
-    for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log" "$LOGS/github-standin.log"; do
+    for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log" "$LOGS/github-standin.log" \
+        "$DIR/hive/log/swarm-hive.log" "$DIR/node-b/log/swarm-node.log"; do
         [ -s "$f" ] && { printf -- '--- last 40 lines of %s ---\n' "$f"; tail -n 40 "$f"; }
     done
 fi

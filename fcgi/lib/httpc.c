@@ -40,6 +40,16 @@ httpc_json(long *status, json_object **out, const char *method,
     const char *url, const char *token, const char *const *headers,
     json_object *body, char *err, size_t errsz)
 {
+	return httpc_json_timed(status, out, method, url, token, headers,
+	    body, err, errsz, HTTPC_TIMEOUT_MS, HTTPC_CONNECT_MS);
+}
+
+int
+httpc_json_timed(long *status, json_object **out, const char *method,
+    const char *url, const char *token, const char *const *headers,
+    json_object *body, char *err, size_t errsz, long timeout_ms,
+    long connect_ms)
+{
 	struct curl_slist	*h = NULL;
 	struct sink		 s = { NULL, 0, 0 };
 	CURL			*c;
@@ -74,8 +84,8 @@ httpc_json(long *status, json_object **out, const char *method,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
 	/* Long-lived workers: no signals, bounded waits, http(s) only. */
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HTTPC_TIMEOUT_MS);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)HTTPC_CONNECT_MS);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	cc = curl_easy_perform(c);

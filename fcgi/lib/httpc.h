@@ -19,5 +19,10 @@
 int	httpc_json(long *status, json_object **out, const char *method,
 	    const char *url, const char *token, const char *const *headers,
 	    json_object *body, char *err, size_t errsz);
+/* As httpc_json with its own total and connect timeouts (milliseconds). */
+int	httpc_json_timed(long *status, json_object **out, const char *method,
+	    const char *url, const char *token, const char *const *headers,
+	    json_object *body, char *err, size_t errsz, long timeout_ms,
+	    long connect_ms);
 
 #endif

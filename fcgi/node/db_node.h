@@ -179,4 +179,71 @@ int	db_image_list_task(struct db *, json_object **out, const char *task_id);
 /* Attach an image to a task (no-op if attached); E_NOTFOUND. */
 int	db_image_attach(struct db *, const char *task_id, const char *image_id);
 
+/*
+ * db_swarm.c: the node's hive state (hive_link), remote projects and
+ * shared tasks as the sync sees them.
+ */
+/* Make the hive_link row with machine_id if missing, then read it. */
+int	db_hive_link_get(struct db *, json_object **out, const char *machine_id);
+int	db_hive_link_set_identity(struct db *, const char *hive_url,
+	    const char *key_prefix, const char *node_id, const char *org_id);
+/* Claim the next sync: *won 1 when the last is older than interval_ms. */
+int	db_hive_link_claim_sync(struct db *, int *won, long long interval_ms);
+int	db_hive_link_set_error(struct db *, const char *error);
+/* {id, is_remote, remote_project_id} of the project with that hive id. */
+int	db_project_by_remote(struct db *, json_object **out,
+	    const char *remote_project_id);
+/* Local link: set (or, with NULL, clear) a project's remote_project_id. */
+int	db_project_set_remote(struct db *, const char *id,
+	    const char *remote_project_id);
+/* A project another node holds, as a remote row (keyed by its hive id). */
+struct remote_project_row {
+	const char	*id;		/* used when inserting */
+	const char	*remote_project_id;
+	const char	*name;
+	const char	*git_repo_path;
+	const char	*node_id;
+	const char	*node_name;
+	const char	*node_public_url;
+	const char	*node_status;
+};
+int	db_project_remote_upsert(struct db *, const struct remote_project_row *);
+/* Rows with remote_project_id: {id, remote_project_id, is_remote}. */
+int	db_project_swarm_list(struct db *, json_object **out);
+/* Unified projects: local projects, and remote rows by node name. */
+int	db_project_local_list(struct db *, json_object **out);
+int	db_project_remote_list(struct db *, json_object **out);
+/* Unlink locally: the project's tasks forget their shared ids. */
+int	db_project_unlink_local(struct db *, const char *id);
+/* {id, project_id, shared_task_id, remote_version, hive_dirty, is_remote}. */
+int	db_task_by_shared(struct db *, json_object **out,
+	    const char *shared_task_id);
+struct shared_task_row {
+	const char	*id;
+	const char	*project_id;
+	const char	*title;
+	const char	*description;
+	const char	*status;	/* the node's names */
+	const char	*shared_task_id;
+	long long	 version;
+	int		 is_remote;
+};
+int	db_task_shared_insert(struct db *, const struct shared_task_row *);
+/* Title, description, status and version from the hive; clean. */
+int	db_task_shared_update(struct db *, const struct shared_task_row *);
+int	db_task_set_shared(struct db *, const char *id,
+	    const char *shared_task_id, long long version);
+int	db_task_set_dirty(struct db *, const char *id, int dirty);
+/* Tasks of linked local projects never shared (with remote_project_id). */
+int	db_tasks_unshared(struct db *, json_object **out);
+/* Tasks changed while the hive was away. */
+int	db_tasks_dirty(struct db *, json_object **out);
+int	db_pending_delete_add(struct db *, const char *shared_task_id,
+	    long long version);
+int	db_pending_deletes(struct db *, json_object **out);
+int	db_pending_delete_remove(struct db *, const char *shared_task_id);
+/* The change-feed cursor of a swarm project (0 when none). */
+int	db_cursor_get(struct db *, long long *out, const char *remote_project_id);
+int	db_cursor_set(struct db *, const char *remote_project_id, long long seq);
+
 #endif

@@ -16,6 +16,7 @@
 #include "jsonx.h"
 #include "node.h"
 #include "repo.h"
+#include "swarm.h"
 #include "worktrees.h"
 
 #define MAX_NAME	4096
@@ -183,6 +184,9 @@ project_list(struct req *rq, struct reply *rp)
 	json_object	*arr;
 	int		 rc;
 
+	/* Swarm mode: remote projects come and go with a pull. */
+	if (hive_enabled())
+		hive_sync(rq->db, 0);
 	board_cache_projects(rp);
 	if ((rc = db_project_list(rq->db, &arr)) != 0)
 		return reply_err(rp, rc, NULL);

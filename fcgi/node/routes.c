@@ -1,5 +1,6 @@
 /* routes.c: the node's route table; grep a path to find its handler */
 #include "node.h"
+#include "swarm.h"
 
 static const struct route node_routes[] = {
 	{ M_GET,    "/api/health",			health_get,	R_NODB },
@@ -13,6 +14,10 @@ static const struct route node_routes[] = {
 	{ M_GET,    "/api/projects/{id}/files",		project_files_list, 0 },
 	{ M_GET,    "/api/projects/{id}/files/{*path}",	project_file_read, 0 },
 	{ M_GET,    "/api/projects/{id}/search",	project_search,	0 },
+	{ M_POST,   "/api/projects/{id}/link",		project_link,	R_BODY },
+	{ M_DELETE, "/api/projects/{id}/link",		project_unlink,	0 },
+	{ M_POST,   "/api/projects/{id}/link/create",	project_link_create, R_BODY },
+	{ M_GET,    "/api/unified-projects",		unified_projects_get, 0 },
 	{ M_GET,    "/api/tasks",			task_list,	0 },
 	{ M_POST,   "/api/tasks",			task_create,	R_BODY },
 	{ M_GET,    "/api/tasks/{id}",			task_get,	0 },

@@ -1,4 +1,5 @@
 /* tasks.c: task routes (list with attempt status, create, get, update, delete) */
+#include <stdio.h>
 #include <string.h>
 
 #include "board_cache.h"
@@ -7,6 +8,7 @@
 #include "field.h"
 #include "jsonx.h"
 #include "node.h"
+#include "swarm.h"
 #include "worktrees.h"
 
 #define MAX_TITLE		4096
@@ -76,6 +78,20 @@ task_parent_or_reply(struct req *rq, struct reply *rp, const char *parent,
 	return 0;
 }
 
+/* 1 if the project takes part in the swarm (linked or remote). */
+static int
+swarm_project(struct db *db, const char *id)
+{
+	json_object	*proj;
+	int		 yes;
+
+	if (db_project_get(db, &proj, id) != 0)
+		return 1;	/* unknown: do not cache either */
+	yes = jsonx_get_str(proj, "remote_project_id") != NULL;
+	json_object_put(proj);
+	return yes;
+}
+
 /*
  * GET /api/tasks?project_id=: TaskWithAttemptStatus[] newest first.
  * 400 without a valid project_id, 404 unknown project.
@@ -100,9 +116,18 @@ task_list(struct req *rq, struct reply *rp)
 	 * due; see worktrees.h).
 	 */
 	worktrees_sweep(rq->db, 0);
+	/* Swarm mode: other nodes' changes come in on reads (hive_sync.c). */
+	if (hive_enabled())
+		hive_sync(rq->db, 0);
 	board_cache_tasks(rp, id);
 	if ((rc = db_task_list(rq->db, &arr, id)) != 0)
 		return reply_err(rp, rc, NULL);
+	/*
+	 * A swarm project's board changes without a local write (a pull):
+	 * never left in the nginx cache, so every read reaches a worker.
+	 */
+	if (hive_enabled() && swarm_project(rq->db, id))
+		cache_build_end(&rp->cache, NULL, 0);
 	/* An empty list may mean an unknown project: say which. */
 	if (json_object_array_length(arr) == 0) {
 		json_object	*proj;
@@ -127,7 +152,7 @@ task_create(struct req *rq, struct reply *rp)
 	struct field_val v[TF__MAX];
 	struct task_row	 row;
 	char		 id[UUID_STRLEN + 1];
-	json_object	*obj = NULL;
+	json_object	*obj = NULL, *proj = NULL;
 	int		 rc;
 
 	memset(v, 0, sizeof(v));
@@ -135,6 +160,20 @@ task_create(struct req *rq, struct reply *rp)
 	if ((rc = fields_parse_or_reply(rp, rq->json, task_create_fields,
 	    v)) != 0)
 		goto out;
+	/* Swarm mode: a remote project's task is made on the hive. */
+	if (hive_enabled()) {
+		if ((rc = db_project_get(rq->db, &proj, v[TF_PROJECT].s)) != 0) {
+			rc = reply_err(rp, rc, "project");
+			goto out;
+		}
+		if (json_object_get_boolean(json_object_object_get(proj,
+		    "is_remote"))) {
+			rc = hive_task_create_remote(rq, rp, proj,
+			    v[TF_TITLE].s, v[TF_DESCRIPTION].s, v[TF_STATUS].s,
+			    v[TF_PARENT].s, v[TF_IMAGES].nuuids);
+			goto out;
+		}
+	}
 	/*
 	 * No lookup of the project first: the insert's foreign key says
 	 * "project not found" (404) at no extra round trip.
@@ -174,11 +213,16 @@ task_create(struct req *rq, struct reply *rp)
 			goto out;
 		}
 	}
+	/* A linked project's task is shared now (or by the next sync). */
+	if (proj != NULL && jsonx_get_str(proj, "remote_project_id") != NULL)
+		hive_after_create(rq->db, &obj,
+		    jsonx_get_str(proj, "remote_project_id"));
 	board_changed(0, row.project_id, NULL, 0);
 	rc = reply_data(rp, obj);
 	obj = NULL;
 out:
 	json_object_put(obj);
+	json_object_put(proj);
 	fields_clear(v, TF__MAX);
 	return rc;
 }
@@ -193,6 +237,9 @@ task_get(struct req *rq, struct reply *rp)
 	board_cache_task(rp, rq->id);
 	if ((rc = db_task_get(rq->db, &obj, rq->id)) != 0)
 		return reply_err(rp, rc, "task");
+	/* A shared task may change by a pull: not cached (see task_list). */
+	if (jsonx_get_str(obj, "shared_task_id") != NULL)
+		cache_build_end(&rp->cache, NULL, 0);
 	return reply_data(rp, obj);
 }
 
@@ -208,14 +255,34 @@ task_update(struct req *rq, struct reply *rp)
 	struct task_row	 row;
 	char		 project_id[UUID_STRLEN + 1];
 	const char	*tid;
-	json_object	*obj;
-	int		 rc;
+	json_object	*obj, *cur = NULL;
+	int		 rc, remote = 0;
 
 	memset(v, 0, sizeof(v));
 	memset(&row, 0, sizeof(row));
 	if ((rc = fields_parse_or_reply(rp, rq->json, task_update_fields,
 	    v)) != 0)
 		goto out;
+	/* Swarm mode: a remote task has no parent or images here. */
+	if (hive_enabled()) {
+		if ((rc = db_task_get(rq->db, &cur, rq->id)) != 0) {
+			rc = reply_err(rp, rc, "task");
+			goto out;
+		}
+		remote = json_object_get_boolean(json_object_object_get(cur,
+		    "is_remote"));
+		json_object_put(cur);
+		if (remote && v[TF_IMAGES].nuuids > 0) {
+			rc = reply_errorf(rp, 400, "Image attachments are not "
+			    "supported for remote project tasks");
+			goto out;
+		}
+		if (remote && v[TF_PARENT].s != NULL) {
+			rc = reply_errorf(rp, 400, "Parent task is not "
+			    "supported for remote project tasks");
+			goto out;
+		}
+	}
 	if ((rc = db_begin(rq->db)) != 0) {
 		rc = reply_err(rp, rc, NULL);
 		goto out;
@@ -254,6 +321,15 @@ task_update(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, "image");
 		goto out;
 	}
+	/*
+	 * A shared task's content goes to the hive before the commit: a
+	 * stale version (409) or, for a remote task, an unreachable hive
+	 * (502) rolls the local change back.
+	 */
+	if (hive_enabled() && (row.title != NULL || row.status != NULL ||
+	    v[TF_DESCRIPTION].present) &&
+	    (rc = hive_task_push_or_reply(rq, rp, rq->id)) != 0)
+		goto out;
 	if ((rc = db_commit(rq->db)) != 0) {
 		rc = reply_err(rp, rc, NULL);
 		goto out;
@@ -284,12 +360,32 @@ int
 task_delete(struct req *rq, struct reply *rp)
 {
 	char		 project_id[UUID_STRLEN + 1];
-	json_object	*children = NULL;
+	char		 shared[UUID_STRLEN + 1] = "";
+	json_object	*children = NULL, *cur = NULL;
 	const char	*ids[1 + 64];
-	long long	 running = 0;
+	long long	 running = 0, version = 0;
 	size_t		 n, i;
 	int		 rc;
 
+	/* Swarm mode: a remote task is deleted on the hive first. */
+	if (hive_enabled()) {
+		if ((rc = db_task_get(rq->db, &cur, rq->id)) != 0)
+			return reply_err(rp, rc, "task");
+		if (jsonx_get_str(cur, "shared_task_id") != NULL &&
+		    json_object_get_boolean(json_object_object_get(cur,
+		    "is_remote"))) {
+			rc = hive_task_delete_remote(rq, rp, cur);
+			json_object_put(cur);
+			return rc;
+		}
+		if (jsonx_get_str(cur, "shared_task_id") != NULL) {
+			snprintf(shared, sizeof(shared), "%s",
+			    jsonx_get_str(cur, "shared_task_id"));
+			version = json_object_get_int64(json_object_object_get(
+			    cur, "remote_version"));
+		}
+		json_object_put(cur);
+	}
 	if ((rc = db_begin(rq->db)) != 0 ||
 	    (rc = db_task_project(rq->db, project_id, rq->id)) != 0 ||
 	    (rc = db_task_running(rq->db, &running, rq->id)) != 0 ||
@@ -322,6 +418,8 @@ task_delete(struct req *rq, struct reply *rp)
 		board_changed(0, NULL, ids + 1, m);
 	}
 	board_changed(0, project_id, ids, 1);
+	if (shared[0] != '\0')
+		hive_after_delete(rq->db, shared, version);
 	rc = reply_null(rp, 202);
 out:
 	json_object_put(children);
