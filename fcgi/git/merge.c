@@ -24,35 +24,16 @@
 
 #include "branch_status.h"
 #include "err.h"
+#include "gitmsg.h"
 #include "merge.h"
 #include "worktree.h"
 
-static int
-fail(struct merge_result *out, int rc, enum merge_kind kind,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* Fill kind and msg of out; return rc. */
-static int
-fail(struct merge_result *out, int rc, enum merge_kind kind,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	out->kind = kind;
-	va_start(ap, fmt);
-	vsnprintf(out->msg, sizeof(out->msg), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* Like fail() with E_FAIL and libgit2's last error appended. */
+/* Like a failure with E_FAIL and libgit2's last error appended. */
 static int
 gitfail(struct merge_result *out, const char *what)
 {
-	const git_error	*e = git_error_last();
-
-	return fail(out, E_FAIL, MERGE_OK, "%s: %s", what,
-	    e != NULL && e->message != NULL ? e->message : "unknown error");
+	return GITMSG_FAIL(out, E_FAIL, MERGE_OK, "%s: %s", what,
+	    gitmsg_last());
 }
 
 int
@@ -205,7 +186,7 @@ checkout_ready(struct merge_result *out, git_repository *cr,
 		goto out;
 	}
 	if (git_diff_num_deltas(diff) > 0 || git_index_has_conflicts(idx)) {
-		rc = fail(out, E_CONFLICT, MERGE_DIRTY, "%s has uncommitted "
+		rc = GITMSG_FAIL(out, E_CONFLICT, MERGE_DIRTY, "%s has uncommitted "
 		    "changes: staged changes present", target);
 		goto out;
 	}
@@ -217,7 +198,7 @@ checkout_ready(struct merge_result *out, git_repository *cr,
 	co.notify_payload = &b;
 	r = git_checkout_tree(cr, (git_object *)to, &co);
 	if (b.oom) {
-		rc = fail(out, E_FAIL, MERGE_OK, "out of memory");
+		rc = GITMSG_FAIL(out, E_FAIL, MERGE_OK, "out of memory");
 		goto out;
 	}
 	if (b.n > 0 || r == GIT_ECONFLICT) {
@@ -225,7 +206,7 @@ checkout_ready(struct merge_result *out, git_repository *cr,
 		out->nfiles = b.n;
 		b.v = NULL;
 		b.n = 0;
-		rc = fail(out, E_CONFLICT, MERGE_DIRTY, "%s has uncommitted "
+		rc = GITMSG_FAIL(out, E_CONFLICT, MERGE_DIRTY, "%s has uncommitted "
 		    "changes: local changes would be overwritten by the merge",
 		    target);
 		goto out;
@@ -263,14 +244,14 @@ merge_squash(struct merge_result *out, const char *repo_path,
 	if (git_branch_lookup(&bref, repo, branch, GIT_BRANCH_LOCAL) != 0 ||
 	    git_reference_peel((git_object **)&bc, bref,
 	    GIT_OBJECT_COMMIT) != 0) {
-		rc = fail(out, E_NOTFOUND, MERGE_OK, "Branch '%s' does not "
+		rc = GITMSG_FAIL(out, E_NOTFOUND, MERGE_OK, "Branch '%s' does not "
 		    "exist in the repository", branch);
 		goto out;
 	}
 	if (git_branch_lookup(&tref, repo, target, GIT_BRANCH_LOCAL) != 0 ||
 	    git_reference_peel((git_object **)&tc, tref,
 	    GIT_OBJECT_COMMIT) != 0) {
-		rc = fail(out, E_NOTFOUND, MERGE_OK, "Branch '%s' does not "
+		rc = GITMSG_FAIL(out, E_NOTFOUND, MERGE_OK, "Branch '%s' does not "
 		    "exist in the repository", target);
 		goto out;
 	}
@@ -280,7 +261,7 @@ merge_squash(struct merge_result *out, const char *repo_path,
 		goto out;
 	}
 	if (ahead == 0) {
-		rc = fail(out, E_CONFLICT, MERGE_NOTHING, "nothing to merge: "
+		rc = GITMSG_FAIL(out, E_CONFLICT, MERGE_NOTHING, "nothing to merge: "
 		    "task branch '%s' has no commits that '%s' lacks", branch,
 		    target);
 		goto out;
@@ -294,15 +275,15 @@ merge_squash(struct merge_result *out, const char *repo_path,
 	if (git_index_has_conflicts(idx)) {
 		if (branch_status_index_conflicts(&out->files, &out->nfiles,
 		    idx) != 0) {
-			rc = fail(out, E_FAIL, MERGE_OK, "out of memory");
+			rc = GITMSG_FAIL(out, E_FAIL, MERGE_OK, "out of memory");
 			goto out;
 		}
-		rc = fail(out, E_CONFLICT, MERGE_CONFLICTS, "Merge failed due "
+		rc = GITMSG_FAIL(out, E_CONFLICT, MERGE_CONFLICTS, "Merge failed due "
 		    "to conflicts. Please resolve conflicts manually.");
 		goto out;
 	}
 	if (behind > 0) {
-		rc = fail(out, E_CONFLICT, MERGE_DIVERGED, "Cannot merge: base "
+		rc = GITMSG_FAIL(out, E_CONFLICT, MERGE_DIVERGED, "Cannot merge: base "
 		    "branch '%s' is %zu commits ahead of task branch '%s'. The "
 		    "base branch has moved forward since the task was created.",
 		    target, behind, branch);

@@ -25,6 +25,7 @@
 
 #include "branch_status.h"
 #include "err.h"
+#include "gitmsg.h"
 #include "push.h"
 
 /* State shared with the transfer callbacks. */
@@ -33,31 +34,6 @@ struct xfer {
 	int	 rejected;	/* the remote refused a ref update */
 	char	 why[256];	/* the remote's reason */
 };
-
-static int
-fail(struct push_result *out, int rc, enum push_kind kind,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-fail(struct push_result *out, int rc, enum push_kind kind,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	out->kind = kind;
-	va_start(ap, fmt);
-	vsnprintf(out->msg, sizeof(out->msg), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static const char *
-lasterr(void)
-{
-	const git_error	*e = git_error_last();
-
-	return e != NULL && e->message != NULL ? e->message : "unknown error";
-}
 
 /*
  * Credentials: the ssh agent, once. Anything else is refused, so a
@@ -221,32 +197,32 @@ push_branch(struct push_result *out, const char *worktree_path,
 	memset(&x, 0, sizeof(x));
 	if (git_repository_open_ext(&repo, worktree_path,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) != 0)
-		return fail(out, E_NOTFOUND, PUSH_OK,
+		return GITMSG_FAIL(out, E_NOTFOUND, PUSH_OK,
 		    "worktree does not exist");
 	if ((r = branch_status_clean(repo, dirty, sizeof(dirty))) != 1) {
-		rc = r == 0 ? fail(out, E_CONFLICT, PUSH_DIRTY, "%s has "
+		rc = r == 0 ? GITMSG_FAIL(out, E_CONFLICT, PUSH_DIRTY, "%s has "
 		    "uncommitted changes: %s", branch, dirty) :
-		    fail(out, E_FAIL, PUSH_OK,
-		    "cannot read worktree status: %s", lasterr());
+		    GITMSG_FAIL(out, E_FAIL, PUSH_OK,
+		    "cannot read worktree status: %s", gitmsg_last());
 		goto out;
 	}
 	if (git_branch_lookup(&bref, repo, branch, GIT_BRANCH_LOCAL) != 0) {
-		rc = fail(out, E_NOTFOUND, PUSH_OK, "Branch '%s' does not "
+		rc = GITMSG_FAIL(out, E_NOTFOUND, PUSH_OK, "Branch '%s' does not "
 		    "exist in the repository", branch);
 		goto out;
 	}
 	if ((rc = pick_remote(&rem, out->remote, sizeof(out->remote), repo,
 	    1)) != 0) {
-		rc = rc == E_NOTFOUND ? fail(out, E_NOTFOUND, PUSH_NOREMOTE,
+		rc = rc == E_NOTFOUND ? GITMSG_FAIL(out, E_NOTFOUND, PUSH_NOREMOTE,
 		    "the repository has no remote") :
-		    fail(out, E_FAIL, PUSH_OK, "cannot read remotes: %s",
-		    lasterr());
+		    GITMSG_FAIL(out, E_FAIL, PUSH_OK, "cannot read remotes: %s",
+		    gitmsg_last());
 		goto out;
 	}
 	if ((size_t)snprintf(spec, sizeof(spec),
 	    "%srefs/heads/%s:refs/heads/%s", force ? "+" : "", branch,
 	    branch) >= sizeof(spec)) {
-		rc = fail(out, E_FAIL, PUSH_OK, "branch name too long");
+		rc = GITMSG_FAIL(out, E_FAIL, PUSH_OK, "branch name too long");
 		goto out;
 	}
 	specs[0] = spec;
@@ -256,19 +232,19 @@ push_branch(struct push_result *out, const char *worktree_path,
 	po.callbacks.payload = &x;
 	r = git_remote_push(rem, &refs, &po);
 	if (r == GIT_ENONFASTFORWARD || x.rejected) {
-		rc = fail(out, E_CONFLICT, PUSH_REJECTED, "push rejected: %s",
+		rc = GITMSG_FAIL(out, E_CONFLICT, PUSH_REJECTED, "push rejected: %s",
 		    x.rejected ? x.why : "the remote branch has commits this "
 		    "branch lacks; force push required");
 		goto out;
 	}
 	if (r != 0) {
-		rc = fail(out, E_REMOTE, PUSH_NETWORK, "push to %s failed: %s",
-		    out->remote, lasterr());
+		rc = GITMSG_FAIL(out, E_REMOTE, PUSH_NETWORK, "push to %s failed: %s",
+		    out->remote, gitmsg_last());
 		goto out;
 	}
 	if (track(repo, bref, out->remote, branch) != 0) {
-		rc = fail(out, E_FAIL, PUSH_OK, "pushed, but cannot set the "
-		    "upstream: %s", lasterr());
+		rc = GITMSG_FAIL(out, E_FAIL, PUSH_OK, "pushed, but cannot set the "
+		    "upstream: %s", gitmsg_last());
 		goto out;
 	}
 	rc = 0;
@@ -310,7 +286,7 @@ push_fetch(const char *repo_path, char *err, size_t errsz)
 	if (git_remote_fetch(rem, &refs, &fo, "swarm: fetch") != 0) {
 		if (err != NULL && errsz > 0)
 			snprintf(err, errsz, "fetch from %s failed: %s", name,
-			    lasterr());
+			    gitmsg_last());
 		rc = E_REMOTE;
 		goto out;
 	}

@@ -36,6 +36,7 @@
 #include "branch_ops.h"
 #include "branch_status.h"
 #include "err.h"
+#include "gitmsg.h"
 #include "rebase.h"
 #include "worktree.h"
 
@@ -43,29 +44,10 @@
 #define MSG_FILES	10
 
 static int
-fail(struct rebase_result *out, int rc, enum rebase_kind kind,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-fail(struct rebase_result *out, int rc, enum rebase_kind kind,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	out->kind = kind;
-	va_start(ap, fmt);
-	vsnprintf(out->msg, sizeof(out->msg), fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int
 gitfail(struct rebase_result *out, const char *what)
 {
-	const git_error	*e = git_error_last();
-
-	return fail(out, E_FAIL, REBASE_OK, "Rebase failed: %s: %s", what,
-	    e != NULL && e->message != NULL ? e->message : "unknown error");
+	return GITMSG_FAIL(out, E_FAIL, REBASE_OK, "Rebase failed: %s: %s",
+	    what, gitmsg_last());
 }
 
 void
@@ -331,7 +313,7 @@ base_ref(struct rebase_result *out, git_reference **ref, git_oid *tip,
 	    git_reference_peel(&obj, *ref, GIT_OBJECT_COMMIT) != 0)
 		rc = E_NOTFOUND;
 	if (rc == E_NOTFOUND)
-		return fail(out, E_NOTFOUND, REBASE_OK, "Branch '%s' does not "
+		return GITMSG_FAIL(out, E_NOTFOUND, REBASE_OK, "Branch '%s' does not "
 		    "exist in the repository", name);
 	if (rc != 0)
 		return gitfail(out, "cannot look up branch");
@@ -361,20 +343,20 @@ rebase_onto(struct rebase_result *out, const char *repo_path,
 	if (old_base == NULL)
 		old_base = new_base;
 	if (open_at(&wt, worktree_path) != 0)
-		return fail(out, E_NOTFOUND, REBASE_OK, "worktree does not "
+		return GITMSG_FAIL(out, E_NOTFOUND, REBASE_OK, "worktree does not "
 		    "exist");
 	if (open_at(&repo, repo_path) != 0) {
 		rc = gitfail(out, "cannot open repository");
 		goto out;
 	}
 	if (branch_status_op(wt) == BRANCH_STATUS_OP_REBASE) {
-		rc = fail(out, E_CONFLICT, REBASE_IN_PROGRESS, "A rebase is "
+		rc = GITMSG_FAIL(out, E_CONFLICT, REBASE_IN_PROGRESS, "A rebase is "
 		    "already in progress. Resolve conflicts or abort the "
 		    "rebase, then retry.");
 		goto out;
 	}
 	if ((r = branch_status_clean(wt, dirty, sizeof(dirty))) != 1) {
-		rc = r == 0 ? fail(out, E_CONFLICT, REBASE_DIRTY, "%s has "
+		rc = r == 0 ? GITMSG_FAIL(out, E_CONFLICT, REBASE_DIRTY, "%s has "
 		    "uncommitted changes: %s", branch, dirty) :
 		    gitfail(out, "cannot read worktree status");
 		goto out;
@@ -384,7 +366,7 @@ rebase_onto(struct rebase_result *out, const char *repo_path,
 		goto out;
 	if (git_branch_lookup(&bref, wt, branch, GIT_BRANCH_LOCAL) != 0 ||
 	    git_reference_peel(&obj, bref, GIT_OBJECT_COMMIT) != 0) {
-		rc = fail(out, E_NOTFOUND, REBASE_OK, "Branch '%s' does not "
+		rc = GITMSG_FAIL(out, E_NOTFOUND, REBASE_OK, "Branch '%s' does not "
 		    "exist in the repository", branch);
 		goto out;
 	}
@@ -400,7 +382,7 @@ rebase_onto(struct rebase_result *out, const char *repo_path,
 	git_rebase_options_init(&ro, GIT_REBASE_OPTIONS_VERSION);
 	ro.checkout_options.checkout_strategy = GIT_CHECKOUT_SAFE;
 	if ((r = git_rebase_init(&rb, wt, ab, au, ao, &ro)) != 0) {
-		rc = r == GIT_ECONFLICT ? fail(out, E_CONFLICT, REBASE_DIRTY,
+		rc = r == GIT_ECONFLICT ? GITMSG_FAIL(out, E_CONFLICT, REBASE_DIRTY,
 		    "%s has uncommitted changes: files in the worktree would "
 		    "be overwritten by the rebase", branch) :
 		    gitfail(out, "cannot start");
@@ -462,16 +444,6 @@ out:
 	git_repository_free(repo);
 	git_repository_free(wt);
 	return rc;
-}
-
-static void
-seterr(char *err, size_t errsz, const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	if (err != NULL && errsz > 0)
-		snprintf(err, errsz, "%s: %s", what, e != NULL &&
-		    e->message != NULL ? e->message : "unknown error");
 }
 
 /* Read the first line of file dir/name into buf. 0 or -1. */
@@ -560,15 +532,15 @@ abort_rebase(git_repository *wt, char *err, size_t errsz)
 		if (git_reference_create(&ref, wt, head, &oid, 1,
 		    "rebase (abort): returning to branch") != 0 ||
 		    git_repository_set_head(wt, head) != 0) {
-			seterr(err, errsz, "cannot restore the branch");
+			gitmsg_set(err, errsz, "cannot restore the branch");
 			goto out;
 		}
 	} else if (git_repository_set_head_detached(wt, &oid) != 0) {
-		seterr(err, errsz, "cannot restore HEAD");
+		gitmsg_set(err, errsz, "cannot restore HEAD");
 		goto out;
 	}
 	if (git_reset(wt, orig, GIT_RESET_HARD, NULL) != 0) {
-		seterr(err, errsz, "cannot reset the worktree");
+		gitmsg_set(err, errsz, "cannot reset the worktree");
 		goto out;
 	}
 	if (drop_state(wt) != 0) {
@@ -607,7 +579,7 @@ abort_merge(git_repository *wt, char *err, size_t errsz)
 	    git_repository_index(&idx, wt) != 0 ||
 	    branch_status_index_conflicts(&conf, &nconf, idx) != 0 ||
 	    git_diff_tree_to_index(&diff, wt, tree, idx, NULL) != 0) {
-		seterr(err, errsz, "cannot read the merge state");
+		gitmsg_set(err, errsz, "cannot read the merge state");
 		goto out;
 	}
 	nd = git_diff_num_deltas(diff);
@@ -621,7 +593,7 @@ abort_merge(git_repository *wt, char *err, size_t errsz)
 			    (char *)d->new_file.path;
 	if (paths.count > 0) {
 		if (git_reset_default(wt, head, &paths) != 0) {
-			seterr(err, errsz, "cannot reset the index");
+			gitmsg_set(err, errsz, "cannot reset the index");
 			goto out;
 		}
 		git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
@@ -630,12 +602,12 @@ abort_merge(git_repository *wt, char *err, size_t errsz)
 		    GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
 		co.paths = paths;
 		if (git_checkout_head(wt, &co) != 0) {
-			seterr(err, errsz, "cannot restore files");
+			gitmsg_set(err, errsz, "cannot restore files");
 			goto out;
 		}
 	}
 	if (git_repository_state_cleanup(wt) != 0) {
-		seterr(err, errsz, "cannot remove the merge state");
+		gitmsg_set(err, errsz, "cannot remove the merge state");
 		goto out;
 	}
 	rc = 0;
@@ -668,7 +640,7 @@ rebase_abort(const char *worktree_path, char *err, size_t errsz)
 		break;
 	case BRANCH_STATUS_OP_REBASE:
 		if (branch_status_conflicts(&conf, &nconf, wt) != 0) {
-			seterr(err, errsz, "cannot read the index");
+			gitmsg_set(err, errsz, "cannot read the index");
 			break;
 		}
 		if (nconf > 0)

@@ -13,6 +13,7 @@
 #include <git2.h>
 
 #include "err.h"
+#include "gitmsg.h"
 #include "jsonx.h"
 #include "repo.h"
 #include "timefmt.h"
@@ -21,15 +22,6 @@ int
 repo_global_init(void)
 {
 	return git_libgit2_init() > 0 ? 0 : E_FAIL;
-}
-
-static void
-set_err(char *err, size_t errsz, const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	snprintf(err, errsz, "%s: %s", what, e != NULL && e->message != NULL ?
-	    e->message : "unknown error");
 }
 
 int
@@ -56,7 +48,7 @@ initial_commit(git_repository *r, char *err, size_t errsz)
 
 	if (git_signature_default(&sig, r) != 0 &&
 	    git_signature_now(&sig, "Swarm", "swarm@localhost") != 0) {
-		set_err(err, errsz, "Failed to ensure main branch exists");
+		gitmsg_set(err, errsz, "Failed to ensure main branch exists");
 		goto out;
 	}
 	if (git_treebuilder_new(&tb, r, NULL) != 0 ||
@@ -64,7 +56,7 @@ initial_commit(git_repository *r, char *err, size_t errsz)
 	    git_tree_lookup(&tree, r, &tree_id) != 0 ||
 	    git_commit_create(&commit_id, r, "HEAD", sig, sig, NULL,
 	    "Initial commit", tree, 0, NULL) != 0) {
-		set_err(err, errsz, "Failed to ensure main branch exists");
+		gitmsg_set(err, errsz, "Failed to ensure main branch exists");
 		goto out;
 	}
 	rc = 0;
@@ -89,13 +81,13 @@ repo_init_main(const char *path, char *err, size_t errsz)
 		opts.flags = GIT_REPOSITORY_INIT_MKPATH;
 		opts.initial_head = "main";
 		if (git_repository_init_ext(&r, path, &opts) != 0) {
-			set_err(err, errsz, "Failed to initialize git repository");
+			gitmsg_set(err, errsz, "Failed to initialize git repository");
 			return E_FAIL;
 		}
 	}
 	/* Worktrees need a commit to branch from, as the original ensures. */
 	if ((unborn = git_repository_head_unborn(r)) < 0) {
-		set_err(err, errsz, "Failed to ensure main branch exists");
+		gitmsg_set(err, errsz, "Failed to ensure main branch exists");
 		goto out;
 	}
 	if (unborn && initial_commit(r, err, errsz) != 0)

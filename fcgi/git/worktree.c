@@ -32,23 +32,11 @@
 #include <git2/sys/repository.h>
 
 #include "err.h"
+#include "gitmsg.h"
 #include "worktree.h"
 
 /* Worktree admin names tried: "<base>", "<base>1" ... "<base>99". */
 #define ADMIN_TRIES	100
-
-static void
-seterr(char *err, size_t errsz, const char *what)
-{
-	const git_error	*e = git_error_last();
-
-	if (err == NULL || errsz == 0)
-		return;
-	if (e != NULL && e->message != NULL)
-		snprintf(err, errsz, "%s: %s", what, e->message);
-	else
-		snprintf(err, errsz, "%s", what);
-}
 
 static void
 setmsg(char *err, size_t errsz, const char *msg)
@@ -333,7 +321,7 @@ add_linked(git_repository *repo, const char *path, git_reference *ref,
 	/* A fresh directory: nothing to protect, every file is written. */
 	opts.checkout_options.checkout_strategy = GIT_CHECKOUT_FORCE;
 	if (git_worktree_add(&wt, repo, name, path, &opts) != 0) {
-		seterr(err, errsz, "cannot add worktree");
+		gitmsg_set(err, errsz, "cannot add worktree");
 		return E_FAIL;
 	}
 	git_worktree_free(wt);
@@ -359,7 +347,7 @@ worktree_create(const char *repo_path, const char *worktree_path,
 		return E_CONFLICT;
 	}
 	if (open_at(&repo, repo_path) != 0) {
-		seterr(err, errsz, "cannot open repository");
+		gitmsg_set(err, errsz, "cannot open repository");
 		return E_FAIL;
 	}
 	if (git_branch_lookup(&base, repo, base_branch,
@@ -383,7 +371,7 @@ worktree_create(const char *repo_path, const char *worktree_path,
 		rc = E_CONFLICT;
 		goto out;
 	default:
-		seterr(err, errsz, "cannot create branch");
+		gitmsg_set(err, errsz, "cannot create branch");
 		goto out;
 	}
 	if (add_linked(repo, worktree_path, ref, err, errsz) != 0) {
@@ -449,7 +437,7 @@ disk_tree(git_oid *tree, git_repository *wt, char *err, size_t errsz)
 	tmp[0] = '\0';
 	if (git_repository_index(&real, wt) != 0 || git_index_path(real) ==
 	    NULL) {
-		seterr(err, errsz, "cannot read the worktree index");
+		gitmsg_set(err, errsz, "cannot read the worktree index");
 		goto out;
 	}
 	n = snprintf(tmp, sizeof(tmp), "%sswarm-snapshot-index.XXXXXX",
@@ -470,7 +458,7 @@ disk_tree(git_oid *tree, git_repository *wt, char *err, size_t errsz)
 	    git_index_update_all(copy, NULL, NULL, NULL) != 0 ||
 	    git_index_conflict_cleanup(copy) != 0 ||
 	    git_index_write_tree_to(tree, copy, wt) != 0) {
-		seterr(err, errsz, "cannot stage the worktree");
+		gitmsg_set(err, errsz, "cannot stage the worktree");
 		goto out;
 	}
 	rc = 0;
@@ -510,7 +498,7 @@ worktree_snapshot(char *oid_out, const char *repo_path,
 	}
 	if (open_at(&wt, worktree_path) != 0 ||
 	    open_at(&repo, repo_path) != 0) {
-		seterr(err, errsz, "cannot open repository or worktree");
+		gitmsg_set(err, errsz, "cannot open repository or worktree");
 		goto out;
 	}
 	if (!same_common(wt, repo)) {
@@ -521,7 +509,7 @@ worktree_snapshot(char *oid_out, const char *repo_path,
 	/* Parents must belong to the repository the commit is made in. */
 	if (git_revparse_single(&obj, wt, "HEAD^{commit}") != 0 ||
 	    git_commit_lookup(&head, repo, git_object_id(obj)) != 0) {
-		seterr(err, errsz, "worktree HEAD is not a commit");
+		gitmsg_set(err, errsz, "worktree HEAD is not a commit");
 		goto out;
 	}
 	if (disk_tree(&tree_id, wt, err, errsz) != 0)
@@ -539,7 +527,7 @@ worktree_snapshot(char *oid_out, const char *repo_path,
 	    (const git_commit **)&head) != 0 ||
 	    git_reference_create(&ref, repo, refname, &id, 1,
 	    "swarm: snapshot") != 0) {
-		seterr(err, errsz, "cannot write snapshot");
+		gitmsg_set(err, errsz, "cannot write snapshot");
 		goto out;
 	}
 	git_oid_tostr(oid_out, GIT_OID_HEXSZ + 1, &id);
@@ -591,7 +579,7 @@ worktree_remove(const char *repo_path, const char *worktree_path,
 	}
 	rc = 0;
 	if (repo != NULL && prune_at(repo, worktree_path, rp) != 0) {
-		seterr(err, errsz, "cannot prune worktree metadata");
+		gitmsg_set(err, errsz, "cannot prune worktree metadata");
 		rc = E_FAIL;
 	}
 out:
@@ -612,7 +600,7 @@ worktree_ensure(int *created, const char *repo_path,
 	if (created != NULL)
 		*created = 0;
 	if (open_at(&repo, repo_path) != 0) {
-		seterr(err, errsz, "cannot open repository");
+		gitmsg_set(err, errsz, "cannot open repository");
 		return E_FAIL;
 	}
 	if (lstat(worktree_path, &st) == 0) {
@@ -634,7 +622,7 @@ worktree_ensure(int *created, const char *repo_path,
 		}
 	}
 	if (prune_at(repo, worktree_path, NULL) != 0) {
-		seterr(err, errsz, "cannot prune worktree metadata");
+		gitmsg_set(err, errsz, "cannot prune worktree metadata");
 		goto out;
 	}
 	if (git_branch_lookup(&ref, repo, branch, GIT_BRANCH_LOCAL) != 0) {
@@ -695,17 +683,17 @@ worktree_commit_all(char *oid_out, const char *worktree_path,
 
 	oid_out[0] = '\0';
 	if (open_at(&repo, worktree_path) != 0) {
-		seterr(err, errsz, "cannot open worktree");
+		gitmsg_set(err, errsz, "cannot open worktree");
 		return E_FAIL;
 	}
 	if ((unborn = git_repository_head_unborn(repo)) < 0 ||
 	    (!unborn && git_revparse_single((git_object **)&head, repo,
 	    "HEAD^{commit}") != 0)) {
-		seterr(err, errsz, "cannot resolve HEAD");
+		gitmsg_set(err, errsz, "cannot resolve HEAD");
 		goto out;
 	}
 	if (git_repository_index(&idx, repo) != 0) {
-		seterr(err, errsz, "cannot read the index");
+		gitmsg_set(err, errsz, "cannot read the index");
 		goto out;
 	}
 	/* Before staging: `add -A` marks them resolved, markers and all. */
@@ -717,12 +705,12 @@ worktree_commit_all(char *oid_out, const char *worktree_path,
 	if (git_index_add_all(idx, NULL, GIT_INDEX_ADD_DEFAULT, NULL,
 	    NULL) != 0 ||
 	    git_index_update_all(idx, NULL, NULL, NULL) != 0) {
-		seterr(err, errsz, "cannot stage changes");
+		gitmsg_set(err, errsz, "cannot stage changes");
 		goto out;
 	}
 	if (git_index_write_tree(&tree_id, idx) != 0 ||
 	    git_index_write(idx) != 0) {
-		seterr(err, errsz, "cannot write the index");
+		gitmsg_set(err, errsz, "cannot write the index");
 		goto out;
 	}
 	if (head != NULL ? git_oid_equal(&tree_id, git_commit_tree_id(head)) :
@@ -735,7 +723,7 @@ worktree_commit_all(char *oid_out, const char *worktree_path,
 	    git_tree_lookup(&tree, repo, &tree_id) != 0 ||
 	    git_commit_create(&id, repo, "HEAD", sig, sig, NULL, message, tree,
 	    head != NULL ? 1 : 0, (const git_commit **)&head) != 0) {
-		seterr(err, errsz, "cannot commit");
+		gitmsg_set(err, errsz, "cannot commit");
 		goto out;
 	}
 	git_oid_tostr(oid_out, GIT_OID_HEXSZ + 1, &id);

@@ -38,6 +38,8 @@ struct req {
 	size_t			 body_len;
 	json_object		*json;		/* body of R_BODY routes */
 	char			 id[UUID_STRLEN + 1];	/* {id}, canonical */
+	char			 sub[UUID_STRLEN + 1];	/* {sub}, canonical */
+	int			 route_flags;	/* of the matched route */
 	char			*rest;		/* {*path}, decoded */
 	struct db		*db;		/* borrowed: the worker's */
 	char			**envp;		/* borrowed FastCGI params */
@@ -51,6 +53,10 @@ struct reply {
 	json_object	*error_data;	/* owned */
 	char		*message;	/* owned; NULL on success */
 	int		 bare;		/* emit data without the envelope */
+	/* Set with status 200: nginx sends this internal URI's file
+	   (X-Accel-Redirect) with this type instead of a JSON body. */
+	char		*sendfile;	/* owned */
+	const char	*sendfile_type;
 	struct cache_build cache;	/* publish a 200 reply to the cache */
 };
 
@@ -60,10 +66,14 @@ typedef int	(*handler_fn)(struct req *, struct reply *);
 #define R_BODY		0x01	/* JSON object body required (415/413/400) */
 #define R_NODB		0x02	/* handler needs no database connection */
 #define R_BODY_OPT	0x04	/* as R_BODY when a body is sent; null too */
+#define R_UPLOAD	0x08	/* multipart/form-data body up to max_upload,
+				   raw in body/body_len (415/413/400) */
+/* Flags from 0x100 up are the binary's own, read by its authorize hook. */
+#define R_APP_SHIFT	8
 
 struct route {
 	enum method	 method;
-	const char	*pattern;	/* literal segments, {id}, {*path} */
+	const char	*pattern;	/* literal segments, {id}, {sub}, {*path} */
 	handler_fn	 fn;
 	int		 flags;
 };
@@ -72,6 +82,8 @@ struct route_match {
 	const struct route	*route;
 	const char		*id;		/* raw {id} segment */
 	size_t			 id_len;
+	const char		*sub;		/* raw {sub} segment (a second id) */
+	size_t			 sub_len;
 	const char		*rest;		/* raw {*path} remainder */
 	size_t			 rest_len;
 };

@@ -152,5 +152,6 @@ reply_clear(struct reply *rp)
 	json_object_put(rp->data);
 	json_object_put(rp->error_data);
 	free(rp->message);
+	free(rp->sendfile);
 	memset(rp, 0, sizeof(*rp));
 }

@@ -38,8 +38,8 @@ pattern_match(struct route_match *m, const char *pat, const char *path)
 {
 	size_t	 pl, sl;
 
-	m->id = m->rest = NULL;
-	m->id_len = m->rest_len = 0;
+	m->id = m->sub = m->rest = NULL;
+	m->id_len = m->sub_len = m->rest_len = 0;
 	for (;;) {
 		if (*pat != '/' || *path != '/')
 			return *pat == '\0' && *path == '\0';
@@ -59,6 +59,11 @@ pattern_match(struct route_match *m, const char *pat, const char *path)
 				return 0;
 			m->id = path;
 			m->id_len = sl;
+		} else if (pl == 5 && strncmp(pat, "{sub}", 5) == 0) {
+			if (sl == 0)
+				return 0;
+			m->sub = path;
+			m->sub_len = sl;
 		} else if (pl != sl || strncmp(pat, path, pl) != 0)
 			return 0;
 		pat += pl;

@@ -42,26 +42,22 @@ is_json_type(const char *ct)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
-/* Read and parse the JSON object body (or null, when null_ok). */
+/* Read the whole body, at most max bytes, into rq->body (NUL-terminated). */
 static int
-dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
-    const char *content_length, FCGX_Stream *in, int null_ok)
+read_body(struct req *rq, struct reply *rp, const char *content_length,
+    FCGX_Stream *in, size_t max)
 {
-	char		 err[128];
 	int64_t		 clen = 0;
 	size_t		 got = 0;
 	int		 n;
 
-	if (!is_json_type(rq->content_type))
-		return reply_errorf(rp, 415,
-		    "expected Content-Type: application/json");
 	if (content_length != NULL && *content_length != '\0' &&
 	    text_to_int64(&clen, content_length, 0, INT64_MAX) != 0)
 		return reply_errorf(rp, 400, "invalid Content-Length");
-	if ((size_t)clen > app->max_body)
+	if ((size_t)clen > max)
 		return reply_errorf(rp, 413, "request body too large");
 	if (clen == 0)
-		return reply_errorf(rp, 400, "invalid JSON body: empty");
+		return reply_errorf(rp, 400, "empty request body");
 	if ((rq->body = malloc((size_t)clen + 1)) == NULL)
 		return reply_errorf(rp, 500, "out of memory");
 	while (in != NULL && got < (size_t)clen &&
@@ -71,7 +67,26 @@ dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
 		return reply_errorf(rp, 400, "incomplete request body");
 	rq->body[got] = '\0';
 	rq->body_len = got;
-	if (jsonx_parse_strict(&rq->json, rq->body, got, err, sizeof(err)) != 0)
+	return 0;
+}
+
+/* Read and parse the JSON object body (or null, when null_ok). */
+static int
+dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
+    const char *content_length, FCGX_Stream *in, int null_ok)
+{
+	char		 err[128];
+	int		 rc;
+
+	if (!is_json_type(rq->content_type))
+		return reply_errorf(rp, 415,
+		    "expected Content-Type: application/json");
+	if (content_length == NULL || *content_length == '\0' ||
+	    strcmp(content_length, "0") == 0)
+		return reply_errorf(rp, 400, "invalid JSON body: empty");
+	if ((rc = read_body(rq, rp, content_length, in, app->max_body)) != 0)
+		return rc;
+	if (jsonx_parse_strict(&rq->json, rq->body, rq->body_len, err, sizeof(err)) != 0)
 		return reply_errorf(rp, 400, "invalid JSON body: %s", err);
 	if (rq->json == NULL && null_ok)
 		return 0;
@@ -79,6 +94,20 @@ dispatch_body(const struct app *app, struct req *rq, struct reply *rp,
 		return reply_errorf(rp, 400,
 		    "invalid JSON body: expected an object");
 	return 0;
+}
+
+/* A multipart/form-data body, kept raw for the handler to parse. */
+static int
+dispatch_upload(const struct app *app, struct req *rq, struct reply *rp,
+    const char *content_length, FCGX_Stream *in)
+{
+	static const char	 mp[] = "multipart/form-data";
+
+	if (rq->content_type == NULL ||
+	    strncasecmp(rq->content_type, mp, sizeof(mp) - 1) != 0)
+		return reply_errorf(rp, 415,
+		    "expected Content-Type: multipart/form-data");
+	return read_body(rq, rp, content_length, in, app->max_upload);
 }
 
 int
@@ -103,6 +132,9 @@ server_dispatch(const struct app *app, struct req *rq, struct reply *rp,
 	if ((m.route->flags & R_BODY) &&
 	    (rc = dispatch_body(app, rq, rp, content_length, rq->in, 0)) != 0)
 		return rc;
+	if ((m.route->flags & R_UPLOAD) && (rc = dispatch_upload(app, rq, rp,
+	    content_length, rq->in)) != 0)
+		return rc;
 	if ((m.route->flags & R_BODY_OPT) && content_length != NULL &&
 	    *content_length != '\0' && strcmp(content_length, "0") != 0 &&
 	    (rc = dispatch_body(app, rq, rp, content_length, rq->in, 1)) != 0)
@@ -115,11 +147,22 @@ server_dispatch(const struct app *app, struct req *rq, struct reply *rp,
 		if (uuid_parse(rq->id, raw) != 0)
 			return reply_errorf(rp, 400, "invalid id");
 	}
+	if (m.sub != NULL) {
+		if (m.sub_len >= sizeof(raw))
+			return reply_errorf(rp, 400, "invalid id");
+		memcpy(raw, m.sub, m.sub_len);
+		raw[m.sub_len] = '\0';
+		if (uuid_parse(rq->sub, raw) != 0)
+			return reply_errorf(rp, 400, "invalid id");
+	}
 	if (m.rest != NULL &&
 	    (rq->rest = text_urldecode(m.rest, m.rest_len, 0)) == NULL)
 		return reply_errorf(rp, 400, "invalid path");
 	if (!(m.route->flags & R_NODB) && db_ensure(rq->db) != 0)
 		return reply_errorf(rp, 503, "database unavailable");
+	rq->route_flags = m.route->flags;
+	if (app->authorize != NULL && (rc = app->authorize(rq, rp)) != 0)
+		return rc;
 	rc = m.route->fn(rq, rp);
 	/* A handler that left a transaction open failed before commit. */
 	db_rollback(rq->db);
@@ -184,7 +227,19 @@ serve_one(FCGX_Request *r, const struct app *app, struct db *db)
 		len = out ? strlen(out) : 0;
 	}
 	/* libfcgi's own printf lacks %zu: format the head ourselves. */
-	hlen = snprintf(head, sizeof(head), "Status: %d %s\r\n"
+	if (rp.status == 200 && rp.sendfile != NULL) {
+		/* nginx serves the file; the URI is ours, never a client's. */
+		free(out);
+		out = NULL;
+		len = 0;
+		hlen = snprintf(head, sizeof(head), "Status: 200 OK\r\n"
+		    "X-Accel-Redirect: %s\r\nContent-Type: %s\r\n\r\n",
+		    rp.sendfile, rp.sendfile_type);
+		if (hlen < 0 || (size_t)hlen >= sizeof(head))
+			hlen = snprintf(head, sizeof(head), "Status: 500 "
+			    "Internal Server Error\r\n\r\n");
+	} else
+		hlen = snprintf(head, sizeof(head), "Status: %d %s\r\n"
 	    "Content-Type: application/json\r\n"
 	    "Content-Length: %zu\r\n"
 	    "Cache-Control: no-store\r\n\r\n",

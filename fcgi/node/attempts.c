@@ -16,6 +16,7 @@
 #include "executors.h"
 #include "field.h"
 #include "fsbrowse.h"
+#include "images.h"
 #include "jsonx.h"
 #include "launch.h"
 #include "node.h"
@@ -354,9 +355,11 @@ attempt_create(struct req *rq, struct reply *rp)
 	}
 	made = 1;
 	copy_project_files(jsonx_get_str(project, "copy_files"), repo, path);
+	(void)images_copy_to_worktree(rq->db, v[AF_TASK].s, path);
 	if (executors_prompt(&prompt, title, jsonx_get_str(task,
 	    "description"), jsonx_get_str(task, "validation_steps"),
 	    cmd->append_prompt) != 0 ||
+	    images_canonicalise_prompt(&prompt, path) != 0 ||
 	    (chain = action_chain(project, prompt, exe, var, NULL, 1,
 	    &reason)) == NULL ||
 	    (rendered = jsonx_render(chain, NULL)) == NULL) {
@@ -486,6 +489,32 @@ retry_or_reply(struct req *rq, struct reply *rp, struct field_val *v,
 }
 
 /*
+ * A follow-up's image_ids join the task's images (as the original), all
+ * or none: an unknown image is 404 and attaches nothing.
+ */
+static int
+attach_images_or_reply(struct req *rq, struct reply *rp, const char *task_id,
+    const struct field_val *images)
+{
+	size_t	 i;
+	int	 rc;
+
+	if (!images->present || images->is_null || images->nuuids == 0)
+		return 0;
+	if ((rc = db_begin(rq->db)) != 0)
+		return reply_err(rp, rc, NULL);
+	for (i = 0; i < images->nuuids; i++)
+		if ((rc = db_image_attach(rq->db, task_id,
+		    images->uuids[i])) != 0) {
+			db_rollback(rq->db);
+			return reply_err(rp, rc, "image");
+		}
+	if ((rc = db_commit(rq->db)) != 0)
+		return reply_err(rp, rc, NULL);
+	return 0;
+}
+
+/*
  * POST /api/task-attempts/{id}/follow-up {prompt, variant?, image_ids?,
  * retry_process_id?, force_when_dirty?, perform_git_reset?}: the agent
  * again in the attempt's worktree, resuming its last session when there
@@ -565,8 +594,16 @@ attempt_follow_up(struct req *rq, struct reply *rp)
 		rc = reply_errorf(rp, 400, "field 'variant': %s", err);
 		goto out;
 	}
+	if ((rc = attach_images_or_reply(rq, rp, jsonx_get_str(task, "id"),
+	    &v[FF_IMAGES])) != 0)
+		goto out;
+	(void)images_copy_to_worktree(rq->db, jsonx_get_str(task, "id"), wt);
 	if (asprintf(&prompt, "%s%s", v[FF_PROMPT].s, cmd->append_prompt) < 0) {
 		prompt = NULL;
+		rc = reply_errorf(rp, 500, "out of memory");
+		goto out;
+	}
+	if (images_canonicalise_prompt(&prompt, wt) != 0) {
 		rc = reply_errorf(rp, 500, "out of memory");
 		goto out;
 	}

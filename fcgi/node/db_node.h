@@ -157,4 +157,26 @@ int	db_merge_set_pr_status(struct db *, const char *id, const char *status,
 int	db_task_set_status(struct db *, const char *task_id,
 	    const char *status);
 
+/* An uploaded image (strings borrowed). */
+struct image_row {
+	const char	*id;
+	const char	*file_path;	/* relative to the image store */
+	const char	*original_name;
+	const char	*mime_type;
+	long long	 size_bytes;
+	const char	*hash;		/* SHA-256, lowercase hex */
+};
+
+/* Image objects {id, file_path, original_name, mime_type, size_bytes,
+ * hash, created_at, updated_at}; E_NOTFOUND. */
+int	db_image_get(struct db *, json_object **out, const char *id);
+int	db_image_by_hash(struct db *, json_object **out, const char *hash);
+/* E_CONFLICT when an image with the same hash exists. */
+int	db_image_insert(struct db *, const struct image_row *);
+int	db_image_delete(struct db *, const char *id);
+/* The images of a task, oldest attachment first. */
+int	db_image_list_task(struct db *, json_object **out, const char *task_id);
+/* Attach an image to a task (no-op if attached); E_NOTFOUND. */
+int	db_image_attach(struct db *, const char *task_id, const char *image_id);
+
 #endif

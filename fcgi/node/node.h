@@ -69,6 +69,13 @@ int	attempt_files_list(struct req *, struct reply *);
 int	attempt_file_read(struct req *, struct reply *);
 int	attempt_diff(struct req *, struct reply *);
 /* processes.c */
+/* images.c */
+int	image_upload(struct req *, struct reply *);
+int	image_upload_task(struct req *, struct reply *);
+int	image_file(struct req *, struct reply *);
+int	image_delete(struct req *, struct reply *);
+int	image_task_list(struct req *, struct reply *);
+
 int	process_list(struct req *, struct reply *);
 int	process_get(struct req *, struct reply *);
 int	process_raw_logs(struct req *, struct reply *);

@@ -52,6 +52,12 @@ static const struct route node_routes[] = {
 	{ M_GET,    "/api/execution-processes/{id}/normalized-logs",
 							process_normalized_logs, 0 },
 	{ M_POST,   "/api/execution-processes/{id}/stop", process_stop,	0 },
+	{ M_POST,   "/api/images/upload",		image_upload,	R_UPLOAD },
+	{ M_GET,    "/api/images/{id}/file",		image_file,	0 },
+	{ M_DELETE, "/api/images/{id}",			image_delete,	0 },
+	{ M_GET,    "/api/images/task/{id}",		image_task_list, 0 },
+	{ M_POST,   "/api/images/task/{id}/upload",	image_upload_task,
+							R_UPLOAD },
 };
 
 const struct app node_app = {
@@ -59,5 +65,6 @@ const struct app node_app = {
 	.routes = node_routes,
 	.nroutes = sizeof(node_routes) / sizeof(node_routes[0]),
 	.max_body = SERVER_MAX_BODY,
+	.max_upload = SERVER_MAX_UPLOAD,
 	.worker_init = node_worker_init,
 };
