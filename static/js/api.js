@@ -47,7 +47,24 @@ export async function request(method, path, body) {
 	return env.data;
 }
 
-export const get = (path) => request('GET', path);
+// GETs started before the first render (see app.js), taken once by get().
+const primed = new Map();
+export function prime(path) {
+	if (!primed.has(path)) {
+		const pr = request('GET', path);
+		pr.catch(() => {});	// get() reports it
+		primed.set(path, pr);
+	}
+}
+
+export function get(path) {
+	const pr = primed.get(path);
+	if (pr) {
+		primed.delete(path);
+		return pr;
+	}
+	return request('GET', path);
+}
 export const post = (path, body) => request('POST', path, body);
 export const put = (path, body) => request('PUT', path, body);
 export const del = (path) => request('DELETE', path);

@@ -5,8 +5,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-import { get, qs } from './api.js';
-import { AttemptView } from './attempt.js';
+import { get, prime, qs } from './api.js';
 import { Board } from './board.js';
 import { ProjectList } from './projects.js';
 import { match, navigate, onLinkClick, useRoute } from './router.js';
@@ -46,17 +45,64 @@ function Header({ projectId }) {
 	</header>`;
 }
 
-// The task list as a live document {tasks: {id: task}}.
+const tasksPath = (projectId) => `/api/tasks${qs({ project_id: projectId })}`;
+// What a card shows changes only with these.
+const taskKey = (t) => `${t.updated_at}|${t.status}|${t.has_in_progress_attempt}|${t.has_merged_attempt}|${t.last_attempt_failed}`;
+
+// The task list as a live document {tasks: {id: task}}. A poll keeps the
+// task objects that did not change (and the whole document when nothing
+// did), so the board re-renders only what changed.
 function useTasks(projectId) {
-	return useStream(projectId, () => ({
-		ws: `/api/tasks/stream/ws${qs({ project_id: projectId })}`,
-		initial: { tasks: {}, shared_tasks: {} },
-		poll: async () => {
-			const list = await get(`/api/tasks${qs({ project_id: projectId })}`);
-			return { doc: { tasks: Object.fromEntries(list.map((t) => [t.id, t])), shared_tasks: {} } };
-		},
-		pollMs: 1500,
-	}));
+	return useStream(projectId, () => {
+		let prev = null;
+		return {
+			ws: `/api/tasks/stream/ws${qs({ project_id: projectId })}`,
+			initial: { tasks: {}, shared_tasks: {} },
+			poll: async () => {
+				const list = await get(tasksPath(projectId));
+				const old = prev ? prev.tasks : {};
+				let same = prev !== null && list.length === Object.keys(old).length;
+				const tasks = {};
+				for (const t of list) {
+					const o = old[t.id];
+					if (o && taskKey(o) === taskKey(t) && o.title === t.title && o.description === t.description) {
+						tasks[t.id] = o;
+					} else {
+						tasks[t.id] = t;
+						same = false;
+					}
+				}
+				if (!same)
+					prev = { tasks, shared_tasks: {} };
+				return { doc: prev };
+			},
+			pollMs: 1500,
+		};
+	});
+}
+
+// Start the board's first requests while the page renders.
+{
+	const m = match('/projects/:p/tasks', location.pathname) || match('/projects/:p/tasks/:t', location.pathname);
+	if (m && /^[0-9a-f-]{36}$/.test(m.p)) {
+		prime(`/api/projects/${m.p}`);
+		prime(tasksPath(m.p));
+		prime('/api/projects');
+	}
+}
+
+// The attempt view's modules (log, diff, git, files) load on first use,
+// and in idle time once a board is up: the board does not wait for them.
+let attemptModule = null;
+const loadAttempt = () => (attemptModule ||= import('./attempt.js'));
+
+function AttemptLazy(props) {
+	const [mod, setMod] = useState(null);
+	const [error, setError] = useState(null);
+	useEffect(() => { loadAttempt().then(setMod, setError); }, []);
+	if (error)
+		return html`<div class="page"><${ErrorBox} error=${error} title="Cannot load the attempt view" /></div>`;
+	return mod ? html`<${mod.AttemptView} ...${props} />` : html`<div class="page"><${Loading} /></div>`;
 }
 
 function ProjectScope({ projectId, taskId, attemptId, query }) {
@@ -75,9 +121,11 @@ function ProjectScope({ projectId, taskId, attemptId, query }) {
 	if (!project.data)
 		return html`<main class="page" id="main"><${Loading} text="Loading project…" /></main>`;
 	const live = { status: tasks.status, message: tasks.message };
+	if (tasks.doc && !attemptModule)
+		(window.requestIdleCallback || setTimeout)(loadAttempt);
 	return html`<main id="main" class="project-scope">
 		${attemptId
-			? html`<${AttemptView} project=${project.data} taskId=${taskId} attemptId=${attemptId}
+			? html`<${AttemptLazy} project=${project.data} taskId=${taskId} attemptId=${attemptId}
 				task=${tasks.doc && tasks.doc.tasks[taskId]} query=${query} />`
 			: html`<${Board} project=${project.data} tasksDoc=${tasks.doc} live=${live} stream=${tasks.stream}
 				taskId=${taskId} query=${query} />`}

@@ -3,6 +3,7 @@
 // anywhere on a card, touch from the card's grip so a swipe still
 // scrolls the columns), and keyboard navigation.
 
+import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { errorText, put } from './api.js';
@@ -23,6 +24,21 @@ const SHORTCUTS = [
 	['Ctrl+Enter', 'Submit a dialog'],
 	['?', 'This help'],
 ];
+
+// A column renders its first cards, more as it is scrolled: a board of
+// 1,000 tasks is interactive at once (the search still covers them all).
+const FIRST_CARDS = 24;
+const MORE_CARDS = 200;
+
+function More({ left, onMore }) {
+	const ref = useRef(null);
+	useEffect(() => {
+		const io = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && onMore(), { rootMargin: '400px' });
+		io.observe(ref.current);
+		return () => io.disconnect();
+	}, [left]);
+	return html`<button type="button" ref=${ref} class="more small" onClick=${onMore}>Show ${left} more</button>`;
+}
 
 const inField = (el) => el && (el.closest('input, textarea, select, [contenteditable], dialog') !== null);
 
@@ -53,6 +69,7 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 	const [creating, setCreating] = useState(null);	// status to create in
 	const [deleting, setDeleting] = useState(null);
 	const [help, setHelp] = useState(false);
+	const [limits, setLimits] = useState({});	// cards rendered per column
 	const searchRef = useRef(null);
 	const boardRef = useRef(null);
 
@@ -148,8 +165,10 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 						onClick=${() => setCreating(s)}>+</button>
 				</header>
 				<div class="cards" role="list">
-					${columns[s].map((t) => html`<${Card} key=${t.id} task=${t} projectId=${project.id}
+					${columns[s].slice(0, limits[s] || FIRST_CARDS).map((t) => html`<${Card} key=${t.id} task=${t} projectId=${project.id}
 						selected=${t.id === taskId} onPointerDown=${startDrag} />`)}
+					${columns[s].length > (limits[s] || FIRST_CARDS) ? html`<${More} left=${columns[s].length - (limits[s] || FIRST_CARDS)}
+						onMore=${() => setLimits((l) => ({ ...l, [s]: (l[s] || FIRST_CARDS) + MORE_CARDS }))} />` : null}
 					${columns[s].length === 0 ? html`<p class="column-empty">${search ? 'No match' : total === 0 && s === 'todo' ? 'No tasks yet: press + to add one' : 'Nothing here'}</p>` : null}
 				</div>
 			</section>`)}
@@ -166,7 +185,18 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 	</div>`;
 }
 
-function Card({ task: t, projectId, selected, onPointerDown }) {
+// Re-renders only when its task object (or selection) changes: polls keep
+// unchanged task objects.
+class Card extends Component {
+	shouldComponentUpdate(next) {
+		return next.task !== this.props.task || next.selected !== this.props.selected || next.projectId !== this.props.projectId;
+	}
+	render(props) {
+		return CardBody(props);
+	}
+}
+
+function CardBody({ task: t, projectId, selected, onPointerDown }) {
 	const failed = t.last_attempt_failed && !t.has_merged_attempt;
 	const desc = t.description ? (t.description.length > 130 ? `${t.description.slice(0, 130)}…` : t.description) : '';
 	return html`<a role="listitem" class=${`card${selected ? ' selected' : ''}`} href=${`/projects/${projectId}/tasks/${t.id}`}

@@ -121,14 +121,16 @@ export function GitBar({ attempt, task, running, branchStatus, onAttemptChanged,
 		</div>
 		${conflicts ? html`<div class="banner warn" role="alert">
 			<strong>${bs.is_rebase_in_progress ? 'A rebase is in progress' : `A ${bs.conflict_op || 'merge'} stopped on conflicts`}.</strong>
-			${bs.conflicted_files.length ? html` Conflicted: <span class="mono">${bs.conflicted_files.join(', ')}</span>.` : null}
+			${bs.conflicted_files.length ? html` Conflicted: <span class="mono">${bs.conflicted_files.join(', ')}</span>. ` : null}
 			Resolve them in the worktree (<span class="mono">${attempt.container_ref}</span>) and continue with git, or
 			<button type="button" class="link" onClick=${abort}>abort</button>.
 		</div>` : null}
 		${error ? html`<div class="banner error git-error" role="alert">
 			<span>${errorText(error)}</span>
-			${error.type === 'merge_conflicts' || error.type === 'rebase_in_progress' ? html` <button type="button" class="link" onClick=${abort}>Abort</button>` : null}
-			${bs && bs.commits_behind && /moved forward|ahead of task branch/.test(error.message) ? html` <button type="button" class="link" onClick=${() => setDialog('rebase')}>Rebase now</button>` : null}
+			${(error.type === 'merge_conflicts' && error.errorData.op !== 'merge') || error.type === 'rebase_in_progress'
+				? html` <button type="button" class="link" onClick=${abort}>Abort</button>` : null}
+			${(error.type === 'merge_conflicts' && error.errorData.op === 'merge') || /moved forward|ahead of task branch/.test(error.message)
+				? html` <button type="button" class="link" onClick=${() => setDialog('rebase')}>Rebase now</button>` : null}
 			<button type="button" class="icon small" aria-label="Dismiss" onClick=${() => setError(null)}>✕</button>
 		</div>` : null}
 		${dialog === 'force' ? html`<${Confirm} title="Force push" confirm="Force push" onClose=${() => setDialog(null)}

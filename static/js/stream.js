@@ -106,6 +106,7 @@ export function openStream(opts) {
 	let polling = false;
 	let pollFails = 0;
 	let inflight = false;
+	let wsData = false;	// a socket delivered a document
 	let status = null;
 
 	const setStatus = (s, msg) => {
@@ -161,6 +162,7 @@ export function openStream(opts) {
 					const base = fresh ? initial : doc;
 					doc = applyPatch(base, msg.JsonPatch);
 					fresh = false;
+					wsData = true;
 					publish();
 				} catch (e) {
 					console.warn('stream patch', opts.ws, e);
@@ -243,8 +245,10 @@ export function openStream(opts) {
 		if (r) {
 			if (status !== 'polling')
 				setStatus('polling');
-			doc = r.doc;
-			publish();
+			if (r.doc !== doc) {	// a poll may hand back the same document
+				doc = r.doc;
+				publish();
+			}
 			if (r.finished) {
 				finish();
 				return;
@@ -255,10 +259,28 @@ export function openStream(opts) {
 		pollTimer = setTimeout(pollOnce, document.hidden ? Math.max(delay, 5000) : delay);
 	}
 
-	if (opts.ws)
+	// First paint does not wait for the WebSocket handshake (or its
+	// failure): one REST snapshot at once, dropped if the socket has
+	// delivered meanwhile.
+	async function prefetch() {
+		try {
+			const r = await opts.poll();
+			if (!closed && !finished && !wsData && !polling && r.doc !== doc) {
+				doc = r.doc;
+				publish();
+			}
+		} catch {
+			/* the stream or the polling says what is wrong */
+		}
+	}
+
+	if (opts.ws) {
 		connect();
-	else
+		if (opts.poll)
+			prefetch();
+	} else {
 		startPolling();
+	}
 
 	return {
 		close() {
