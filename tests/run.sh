@@ -193,10 +193,12 @@ if [ -n "${SWARM_TEST_ONLY:-}" ]; then
     read -r -a E2E <<<"$SWARM_TEST_ONLY"
 fi
 # Files run one at a time: the tests compare whole-table checksums in MariaDB
-# before and after rejected requests.
+# before and after rejected requests. --experimental-websocket gives the
+# stream tests Node's built-in WebSocket client (tests/e2e/lib/ws.mjs).
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
     SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
-    timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
+    timeout --foreground 420 node --experimental-websocket --no-warnings=ExperimentalWarning \
+    --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOGS/e2e.log"
