@@ -174,7 +174,8 @@ main(int argc, char *argv[])
 	if (executors_load_env(&the_executors, defaults, err, sizeof(err)) != 0)
 		log_warnx("executors: %s (normalized logs are plain)", err);
 
-	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+	/* lws warns about every refused upgrade: we log those ourselves. */
+	lws_set_log_level(LLL_ERR, NULL);
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_UNIX_SOCK |
 	    LWS_SERVER_OPTION_DISABLE_IPV6;
