@@ -318,14 +318,16 @@ fi
 [ "${#E2E[@]}" -gt 0 ] || exit 0
 note "end-to-end tests"
 # Files run one at a time: the tests compare whole-table checksums in MariaDB
-# before and after rejected requests.
+# before and after rejected requests. --experimental-websocket gives the
+# stream tests Node's built-in WebSocket client (tests/e2e/lib/ws.mjs).
 env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
     SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
     SWARM_HIVE_URL="$HIVE_URL" SWARM_HIVE_VAR="$DIR/hive" SWARM_HIVE_ORG="$HIVE_ORG" \
     SWARM_HIVE_ADMIN_TOKEN_FILE="$DIR/hive/hive-admin-token" SWARM_HIVE_SECRET="$HIVE_SECRET" \
     SWARM_HIVE_WINDOW="$HIVE_WINDOW" SWARM_NODE_B_URL="http://127.0.0.1:$NODE_B_PORT" \
     SWARM_NODE_B_VAR="$DIR/node-b" SWARM_HIVE_HTTPS_PORT="$HIVE_TLS_PORT" \
-    timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
+    timeout --foreground 420 node --experimental-websocket --no-warnings=ExperimentalWarning \
+    --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
 e2e_rc=${PIPESTATUS[0]}
 sed -i 's/\x1b\[[0-9;]*m//g' "$LOGS/e2e.log"

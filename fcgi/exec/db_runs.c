@@ -8,6 +8,7 @@
 #include "err.h"
 #include "jsonx.h"
 #include "log.h"
+#include "notify.h"
 #include "worktree.h"
 
 int
@@ -158,6 +159,7 @@ db_run_reap_orphans(struct db *db, int *n)
 {
 	static const char sel[] = "SELECT ep.id, ep.runner_pid, "
 	    "ep.runner_start, ep.runner_boot, ep.run_reason, ta.task_id, "
+	    "ep.task_attempt_id, "
 	    "t.project_id, ta.container_ref, "
 	    "TIMESTAMPDIFF(SECOND, ep.created_at, UTC_TIMESTAMP(6)) AS age "
 	    "FROM execution_processes ep "
@@ -213,6 +215,7 @@ db_run_reap_orphans(struct db *db, int *n)
 		if (strcmp(jsonx_get_str(r, "run_reason"), "devserver") != 0)
 			db_run_task_status(db, tid, "inreview");
 		board_changed(0, jsonx_get_str(r, "project_id"), &tid, 1);
+		notify_send(NOTIFY_PROCS, jsonx_get_str(r, "task_attempt_id"));
 		(*n)++;
 	}
 	json_object_put(rows);

@@ -6,6 +6,7 @@
 
 #include "err.h"
 #include "jsonx.h"
+#include "notify.h"
 #include "proclog.h"
 #include "text.h"
 
@@ -113,6 +114,8 @@ proclog_flush(struct proclog *pl, int force)
 		return rc;
 	pl->stored += pl->len;
 	pl->len = 0;
+	/* Log streams (swarm-stream) read the new row now. */
+	notify_send(NOTIFY_LOGS, pl->exec_id);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "normalize.h"
+#include "notify.h"
 #include "procid.h"
 #include "proclog.h"
 #include "repo.h"
@@ -62,6 +63,7 @@ board_touched(const struct run *r)
 	const char	*tid = r->task;
 
 	board_changed(0, r->project, &tid, 1);
+	notify_send(NOTIFY_PROCS, r->attempt);
 }
 
 static int
@@ -304,6 +306,7 @@ run_one(struct run *r, char final[16], int *committed)
 	if (db_run_started(r->db, r->id, (int)sp.pid, before[0] ? before :
 	    NULL) == E_NOTFOUND)
 		spawn_stop_group(sp.pid, 2000);
+	notify_send(NOTIFY_PROCS, r->attempt);
 	ran = 1;
 	spawn_wait(&sp, on_line, on_tick, r, &status);
 	spawn_clear(&sp);

@@ -64,14 +64,26 @@ old_content(git_repository *r, const git_diff_delta *d)
 	return s;
 }
 
+/* The new side: the worktree file, or (wt NULL) the blob of a tree diff. */
 static char *
-new_content(const char *wt, const git_diff_delta *d)
+new_content(git_repository *r, const char *wt, const git_diff_delta *d)
 {
 	struct stat	 st;
+	git_blob	*b = NULL;
 	char		 path[4096], *buf, *s = NULL;
 	ssize_t		 n;
 	int		 fd;
 
+	if (wt == NULL) {
+		if (git_oid_is_zero(&d->new_file.id) ||
+		    git_blob_lookup(&b, r, &d->new_file.id) != 0)
+			return NULL;
+		if (!git_blob_is_binary(b))
+			s = text_of(git_blob_rawcontent(b),
+			    (size_t)git_blob_rawsize(b));
+		git_blob_free(b);
+		return s;
+	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", wt,
 	    d->new_file.path) >= sizeof(path) ||
 	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
@@ -90,13 +102,17 @@ new_content(const char *wt, const git_diff_delta *d)
 	return s;
 }
 
+/*
+ * The Diff object of one delta; *used (may be NULL) gets the bytes of
+ * content it carries.
+ */
 static json_object *
 diff_json(git_repository *r, const char *wt, git_patch *p,
-    const git_diff_delta *d, int stats_only, uint64_t *budget)
+    const git_diff_delta *d, int stats_only, uint64_t *budget, size_t *used_out)
 {
 	json_object	*o;
 	char		*oc = NULL, *nc = NULL;
-	size_t		 ctx, adds = 0, dels = 0, used;
+	size_t		 ctx, adds = 0, dels = 0, used = 0;
 	int		 omit, binary, gone = d->status == GIT_DELTA_DELETED,
 			 born = d->status == GIT_DELTA_ADDED ||
 			 d->status == GIT_DELTA_UNTRACKED;
@@ -110,7 +126,7 @@ diff_json(git_repository *r, const char *wt, git_patch *p,
 		if (!born)
 			oc = old_content(r, d);
 		if (!gone)
-			nc = new_content(wt, d);
+			nc = new_content(r, wt, d);
 		used = (oc ? strlen(oc) : 0) + (nc ? strlen(nc) : 0);
 		if (budget != NULL)
 			*budget = used >= *budget ? 0 : *budget - used;
@@ -131,6 +147,8 @@ diff_json(git_repository *r, const char *wt, git_patch *p,
 		o = NULL;
 	}
 fail:
+	if (used_out != NULL)
+		*used_out = used;
 	free(oc);
 	free(nc);
 	return o;
@@ -182,7 +200,7 @@ wtdiff_snapshot(char *base_oid, const char *wt, const char *target,
 		d = git_diff_get_delta(diff, i);
 		p = NULL;
 		(void)git_patch_from_diff(&p, diff, i);
-		j = diff_json(r, wt, p, d, stats_only, budget);
+		j = diff_json(r, wt, p, d, stats_only, budget, NULL);
 		git_patch_free(p);
 		if (j == NULL)
 			goto out;
@@ -195,6 +213,168 @@ out:
 	git_diff_free(diff);
 	git_tree_free(bt);
 	git_commit_free(bc);
+	git_repository_free(r);
+	return rc;
+}
+
+/* Both forms of each delta of diff, to fn. */
+static int
+each_pair(git_repository *r, const char *wt, git_diff *diff,
+    int (*fn)(const struct wtdiff_pair *, void *), void *arg)
+{
+	struct wtdiff_pair	 pr;
+	const git_diff_delta	*d;
+	git_patch		*p;
+	size_t			 i, n = git_diff_num_deltas(diff);
+	int			 rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		d = git_diff_get_delta(diff, i);
+		p = NULL;
+		memset(&pr, 0, sizeof(pr));
+		(void)git_patch_from_diff(&p, diff, i);
+		pr.full = diff_json(r, wt, p, d, 0, NULL, &pr.content_bytes);
+		pr.stats = diff_json(r, wt, p, d, 1, NULL, NULL);
+		git_patch_free(p);
+		if (pr.full == NULL || pr.stats == NULL) {
+			json_object_put(pr.full);
+			json_object_put(pr.stats);
+			return E_FAIL;
+		}
+		pr.path = d->new_file.path != NULL && d->status !=
+		    GIT_DELTA_DELETED ? d->new_file.path : d->old_file.path;
+		pr.old_path = d->status == GIT_DELTA_RENAMED ||
+		    d->status == GIT_DELTA_COPIED ? d->old_file.path : NULL;
+		rc = fn(&pr, arg);
+		json_object_put(pr.full);
+		json_object_put(pr.stats);
+	}
+	return rc;
+}
+
+static int
+find_renames(git_diff *diff)
+{
+	git_diff_find_options	 fo;
+
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	return git_diff_find_similar(diff, &fo);
+}
+
+int
+wtdiff_base(char *base_oid, const char *wt, const char *target)
+{
+	git_repository	*r = NULL;
+	git_oid		 head, tip, base;
+	int		 rc = E_FAIL;
+
+	base_oid[0] = '\0';
+	if (git_repository_open_ext(&r, wt, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) != 0)
+		return E_NOTFOUND;
+	if (branch_ops_tip(&tip, r, target) != 0)
+		rc = E_NOTFOUND;
+	else if (git_reference_name_to_id(&head, r, "HEAD") == 0 &&
+	    git_merge_base(&base, r, &head, &tip) == 0) {
+		git_oid_tostr(base_oid, 41, &base);
+		rc = 0;
+	}
+	git_repository_free(r);
+	return rc;
+}
+
+int
+wtdiff_paths(const char *wt, const char *base_oid, char *const *paths,
+    size_t npaths, int (*fn)(const struct wtdiff_pair *, void *), void *arg)
+{
+	git_repository		*r = NULL;
+	git_diff		*diff = NULL;
+	git_diff_options	 o;
+	git_commit		*bc = NULL;
+	git_tree		*bt = NULL;
+	git_oid			 base;
+	int			 rc = E_FAIL;
+
+	if (git_repository_open_ext(&r, wt, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) != 0)
+		return E_NOTFOUND;
+	if (git_oid_fromstr(&base, base_oid) != 0 ||
+	    git_commit_lookup(&bc, r, &base) != 0 ||
+	    git_commit_tree(&bt, bc) != 0)
+		goto out;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS |
+	    GIT_DIFF_SHOW_UNTRACKED_CONTENT | GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (paths != NULL) {
+		/* Exact paths: a name with * or [ is not a pattern. */
+		o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+		o.pathspec.strings = (char **)paths;
+		o.pathspec.count = npaths;
+		if (npaths == 0) {
+			rc = 0;
+			goto out;
+		}
+	}
+	if (git_diff_tree_to_workdir_with_index(&diff, r, bt, &o) != 0 ||
+	    find_renames(diff) != 0)
+		goto out;
+	rc = each_pair(r, wt, diff, fn, arg);
+out:
+	git_diff_free(diff);
+	git_tree_free(bt);
+	git_commit_free(bc);
+	git_repository_free(r);
+	return rc;
+}
+
+int
+wtdiff_commits(const char *repo_path, const char *old_oid,
+    const char *new_oid, int (*fn)(const struct wtdiff_pair *, void *),
+    void *arg)
+{
+	git_repository		*r = NULL;
+	git_diff		*diff = NULL;
+	git_diff_options	 o;
+	git_commit		*oc = NULL, *nc = NULL, *parent = NULL;
+	git_tree		*ot = NULL, *nt = NULL;
+	git_oid			 id;
+	int			 rc = E_FAIL;
+
+	if (git_repository_open_ext(&r, repo_path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) != 0)
+		return E_NOTFOUND;
+	if (git_oid_fromstr(&id, new_oid) != 0 ||
+	    git_commit_lookup(&nc, r, &id) != 0) {
+		rc = E_NOTFOUND;
+		goto out;
+	}
+	if (old_oid == NULL) {
+		/* A root commit diffs against the empty tree. */
+		if (git_commit_parentcount(nc) > 0 &&
+		    git_commit_parent(&parent, nc, 0) != 0)
+			goto out;
+		if (parent != NULL && git_commit_tree(&ot, parent) != 0)
+			goto out;
+	} else if (git_oid_fromstr(&id, old_oid) != 0 ||
+	    git_commit_lookup(&oc, r, &id) != 0 ||
+	    git_commit_tree(&ot, oc) != 0)
+		goto out;
+	if (git_commit_tree(&nt, nc) != 0)
+		goto out;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (git_diff_tree_to_tree(&diff, r, ot, nt, &o) != 0 ||
+	    find_renames(diff) != 0)
+		goto out;
+	rc = each_pair(r, NULL, diff, fn, arg);
+out:
+	git_diff_free(diff);
+	git_tree_free(ot);
+	git_tree_free(nt);
+	git_commit_free(oc);
+	git_commit_free(nc);
+	git_commit_free(parent);
 	git_repository_free(r);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "jsonx.h"
 #include "launch.h"
 #include "node.h"
+#include "notify.h"
 #include "repo.h"
 #include "worktree.h"
 #include "worktrees.h"
@@ -382,6 +383,7 @@ attempt_create(struct req *rq, struct reply *rp)
 	made = 0;	/* the attempt owns its worktree now */
 	tid = row.task_id;
 	board_changed(0, jsonx_get_str(project, "id"), &tid, 1);
+	notify_send(NOTIFY_PROCS, id);
 	if (launch_runner(NULL, pid) != 0) {
 		rc = reply_errorf(rp, 500, "could not start the runner; the "
 		    "attempt's process will be marked failed");
@@ -485,6 +487,7 @@ retry_or_reply(struct req *rq, struct reply *rp, struct field_val *v,
 		return reply_errorf(rp, 500, "cannot reset the worktree");
 	if ((rc = db_process_drop_from(rq->db, rq->id, v[FF_RETRY].s)) != 0)
 		return reply_err(rp, rc, NULL);
+	notify_send(NOTIFY_PROCS, rq->id);
 	return 0;
 }
 
@@ -620,6 +623,7 @@ attempt_follow_up(struct req *rq, struct reply *rp)
 	}
 	tid = jsonx_get_str(task, "id");
 	board_changed(0, jsonx_get_str(proj, "id"), &tid, 1);
+	notify_send(NOTIFY_PROCS, rq->id);
 	if (launch_runner(NULL, pid) != 0) {
 		rc = reply_errorf(rp, 500, "could not start the runner; the "
 		    "process will be marked failed");

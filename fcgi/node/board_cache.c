@@ -3,6 +3,7 @@
 
 #include "board_cache.h"
 #include "cache.h"
+#include "notify.h"
 #include "uuid.h"
 
 #define SCOPE_LEN	(2 + UUID_STRLEN + 1)
@@ -46,6 +47,8 @@ board_changed(int projects, const char *project_id,
 		snprintf(scope, sizeof(scope), "p-%s", project_id);
 		snprintf(path, sizeof(path), "tasks/%s.json", project_id);
 		cache_invalidate(scope, path);
+		/* Board streams (swarm-stream) refresh this project now. */
+		notify_send(NOTIFY_BOARD, project_id);
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(scope, sizeof(scope), "t-%s", task_ids[i]);

@@ -21,6 +21,7 @@ void	board_cache_task(struct reply *, const char *task_id);
 /*
  * Invalidate after a commit: the project list when projects is set, the
  * task list of project_id when not NULL, and the files of task_ids[0..n).
+ * A project_id also tells swarm-stream's board streams (notify.h).
  */
 void	board_changed(int projects, const char *project_id,
 	    const char *const *task_ids, size_t n);

@@ -1,6 +1,7 @@
 /* db_attempts.c: SQL for task attempts and their execution processes */
 #include "db_node.h"
 #include "err.h"
+#include "jsonx.h"
 
 #define ATTEMPT_COLS "id, task_id, container_ref, branch, target_branch, " \
 	"executor, worktree_deleted, setup_completed_at, created_at, updated_at"
@@ -315,4 +316,17 @@ db_merge_set_pr_status(struct db *db, const char *id, const char *status,
 	    DB_STR(status), DB_STR(id) };
 
 	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
+}
+
+/* executor_action is stored as text: send it as the object it is. */
+void
+process_action_as_object(json_object *proc)
+{
+	json_object	*a;
+	const char	*s = jsonx_get_str(proc, "executor_action");
+	char		 err[64];
+
+	if (s != NULL && jsonx_parse_strict(&a, s, strlen(s), err,
+	    sizeof(err)) == 0 && a != NULL)
+		json_object_object_add(proc, "executor_action", a);
 }

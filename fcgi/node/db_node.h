@@ -101,6 +101,8 @@ int	db_attempt_list(struct db *, json_object **out, const char *task_id);
 int	db_process_insert(struct db *, const char *id, const char *attempt_id,
 	    const char *run_reason, const char *action);
 int	db_process_get(struct db *, json_object **out, const char *id);
+/* Replace a process row's executor_action text by its JSON object. */
+void	process_action_as_object(json_object *proc);
 /* Oldest first; soft-dropped ones only when with_dropped. */
 int	db_process_list(struct db *, json_object **out, const char *attempt_id,
 	    int with_dropped);

@@ -82,8 +82,6 @@ int	process_raw_logs(struct req *, struct reply *);
 int	process_normalized_logs(struct req *, struct reply *);
 int	process_stop(struct req *, struct reply *);
 int	attempt_stop(struct req *, struct reply *);
-/* Replace a process row's executor_action text by its JSON object. */
-void	process_action_as_object(json_object *proc);
 /* Stop one running process (marks it killed, ends its group). */
 int	process_stop_one(struct db *, const char *id);
 

@@ -9,9 +9,10 @@
 #include "err.h"
 #include "executors.h"
 #include "jsonx.h"
+#include "logreplay.h"
 #include "node.h"
 #include "normalize.h"
-#include "runner_msg.h"
+#include "notify.h"
 #include "spawn.h"
 
 #define STOP_GRACE_MS	2000	/* between SIGINT, SIGTERM and SIGKILL */
@@ -23,19 +24,6 @@ reap(struct req *rq)
 	int	 n;
 
 	(void)db_run_reap_orphans(rq->db, &n);
-}
-
-/* executor_action is stored as text: send it as the object it is. */
-void
-process_action_as_object(json_object *proc)
-{
-	json_object	*a;
-	const char	*s = jsonx_get_str(proc, "executor_action");
-	char		 err[64];
-
-	if (s != NULL && jsonx_parse_strict(&a, s, strlen(s), err,
-	    sizeof(err)) == 0 && a != NULL)
-		json_object_object_add(proc, "executor_action", a);
 }
 
 /*
@@ -92,28 +80,16 @@ process_get(struct req *rq, struct reply *rp)
 static int
 logs_foreach(struct req *rq, int (*fn)(json_object *msg, void *), void *arg)
 {
-	json_object	*rows, *msg;
-	const char	*text, *line, *nl;
-	char		 err[64];
+	json_object	*rows;
 	size_t		 i, n;
 	int		 rc;
 
 	if ((rc = db_process_logs(rq->db, &rows, rq->id)) != 0)
 		return rc;
 	n = json_object_array_length(rows);
-	for (i = 0, rc = 0; i < n && rc == 0; i++) {
-		text = jsonx_get_str(json_object_array_get_idx(rows, i), "logs");
-		for (line = text; line != NULL && *line != '\0' && rc == 0;
-		    line = nl != NULL ? nl + 1 : NULL) {
-			nl = strchr(line, '\n');
-			if (jsonx_parse_strict(&msg, line, nl != NULL ?
-			    (size_t)(nl - line) : strlen(line), err,
-			    sizeof(err)) != 0 || msg == NULL)
-				continue;
-			rc = fn(msg, arg);
-			json_object_put(msg);
-		}
-	}
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = logreplay_lines(jsonx_get_str(json_object_array_get_idx(rows,
+		    i), "logs"), fn, arg);
 	json_object_put(rows);
 	return rc;
 }
@@ -207,63 +183,14 @@ static int
 replay_one(json_object *msg, void *arg)
 {
 	struct replay	*r = arg;
-	json_object	*ops = NULL, *op = NULL;
-	const char	*s;
-	size_t		 len;
-	int		 rc, err = 0;
+	json_object	*ops = NULL;
+	int		 rc;
 
-	if ((s = jsonx_get_str(msg, "Stdout")) == NULL &&
-	    (s = jsonx_get_str(msg, "Stderr")) == NULL)
-		return 0;
-	err = jsonx_get_str(msg, "Stderr") != NULL;
-	len = strlen(s);
-	if (len > 0 && s[len - 1] == '\n')
-		len--;
-	/* Stored lines carry no time: space them so stderr lines stay apart. */
-	r->ms += NORMALIZE_STDERR_GAP_MS + 1;
-	/* The runner's own line for a missing agent: the setup_required entry. */
-	if (err && strncmp(s, RUNNER_SETUP_REQUIRED,
-	    strlen(RUNNER_SETUP_REQUIRED)) == 0 && strstr(s, "Setup required")) {
-		if ((rc = normalize_push_error(&op, r->norm, 1, s)) != 0)
-			return rc;
-		if ((ops = json_object_new_array()) == NULL ||
-		    json_object_array_add(ops, op) != 0) {
-			json_object_put(op);
-			json_object_put(ops);
-			return E_FAIL;
-		}
-	} else if ((rc = normalize_feed(&ops, r->norm, err ?
-	    NORMALIZE_STDERR : NORMALIZE_STDOUT, s, len, r->ms)) != 0)
+	if ((rc = logreplay_normalize(&ops, r->norm, msg, &r->ms)) != 0)
 		return rc;
 	rc = apply_ops(r->entries, ops);
 	json_object_put(ops);
 	return rc;
-}
-
-/* The normalizer mode for a process: its agent's log format, or plain. */
-static enum normalize_mode
-process_mode(json_object *proc)
-{
-	json_object	*a = NULL, *typ, *prof;
-	const char	*s = jsonx_get_str(proc, "executor_action");
-	struct exec_cmd	*cmd = NULL;
-	enum normalize_mode mode = NORMALIZE_PLAIN;
-	char		 err[128];
-
-	if (s == NULL || node_executors() == NULL ||
-	    jsonx_parse_strict(&a, s, strlen(s), err, sizeof(err)) != 0 ||
-	    a == NULL)
-		return mode;
-	if (json_object_object_get_ex(a, "typ", &typ) &&
-	    json_object_object_get_ex(typ, "executor_profile_id", &prof) &&
-	    executors_build(&cmd, node_executors(), jsonx_get_str(prof,
-	    "executor"), jsonx_get_str(prof, "variant"), NULL, NULL, err,
-	    sizeof(err)) == 0 &&
-	    normalize_mode_lookup(&mode, cmd->log_format) == E_INVAL)
-		mode = NORMALIZE_PLAIN;
-	exec_cmd_free(cmd);
-	json_object_put(a);
-	return mode;
 }
 
 /*
@@ -282,7 +209,8 @@ process_normalized_logs(struct req *rq, struct reply *rp)
 	if ((rc = process_or_reply(rq, rp, &proc)) != 0)
 		return rc;
 	memset(&r, 0, sizeof(r));
-	if (normalize_new(&r.norm, process_mode(proc), NULL, 0) != 0 ||
+	if (normalize_new(&r.norm, logreplay_mode(proc,
+	    node_executors()), NULL, 0) != 0 ||
 	    (r.entries = json_object_new_array()) == NULL ||
 	    (rc = logs_foreach(rq, replay_one, &r)) != 0 ||
 	    (out = json_object_new_object()) == NULL) {
@@ -329,6 +257,7 @@ process_stop_one(struct db *db, const char *id)
 		if (strcmp(jsonx_get_str(row, "run_reason"), "devserver") != 0 &&
 		    db_run_task_status(db, tid, "inreview") == 0)
 			board_changed(0, jsonx_get_str(row, "project_id"), &tid, 1);
+		notify_send(NOTIFY_PROCS, jsonx_get_str(row, "task_attempt_id"));
 		json_object_put(row);
 	}
 	return 0;
