@@ -35,8 +35,9 @@ async function remoteOnB(rid)
 function hiveStack(cmd)
 {
 	const port = new URL(HIVE).port;
+	// Not the main stack's run directory or database name: the hive has its own.
 	const r = spawnSync(STACK, [cmd], { encoding: 'utf8', timeout: 120000, env: { ...process.env,
-	    SWARM_CONF: '/dev/null', SWARM_ROLE: 'hive', SWARM_VAR: HIVE_VAR, SWARM_LISTEN: '127.0.0.1',
+	    SWARM_RUN: '', SWARM_DB_NAME: 'swarm_hive', SWARM_CONF: '/dev/null', SWARM_ROLE: 'hive', SWARM_VAR: HIVE_VAR, SWARM_LISTEN: '127.0.0.1',
 	    SWARM_HTTP_PORT: port, SWARM_HTTPS_PORT: process.env.SWARM_HIVE_HTTPS_PORT,
 	    SWARM_WORKERS: '4', SWARM_HIVE_HEARTBEAT_WINDOW: process.env.SWARM_HIVE_WINDOW } });
 	assert.equal(r.status, 0, `swarm-stack ${cmd} (hive): ${r.stderr}`);
