@@ -91,12 +91,13 @@ on_line(void *arg, enum spawn_stream s, const char *line, size_t len, int eol)
 	return 0;
 }
 
-static void
+static int
 on_tick(void *arg)
 {
 	struct run	*r = arg;
 
 	proclog_flush(&r->log, 0);
+	return 0;
 }
 
 /* A line in the log that the runner itself writes (stderr kind). */
