@@ -29,8 +29,8 @@ static const struct {
 	{ "claude_stream_json",	NORMALIZE_CLAUDE,		1 },
 	{ "plain",		NORMALIZE_PLAIN,		1 },
 	{ "plain_assistant",	NORMALIZE_PLAIN_ASSISTANT,	1 },
-	{ "codex_jsonrpc",	NORMALIZE_PLAIN,		0 },
-	{ "acp",		NORMALIZE_PLAIN,		0 },
+	{ "codex_jsonrpc",	NORMALIZE_CODEX,		1 },
+	{ "acp",		NORMALIZE_ACP,			1 },
 	{ "cursor_stream_json",	NORMALIZE_PLAIN,		0 },
 	{ "droid_stream_json",	NORMALIZE_PLAIN,		0 },
 	{ "opencode_share",	NORMALIZE_PLAIN,		0 },
@@ -624,6 +624,8 @@ normalize_free(struct normalizer *n)
 	if (n == NULL)
 		return;
 	norm_claude_free(n);
+	norm_acp_free(n);
+	norm_codex_free(n);
 	free(n->worktree);
 	free(n->session_id);
 	free(n->summary);
@@ -658,7 +660,11 @@ normalize_feed(json_object **out, struct normalizer *n,
 			rc = norm_cluster_feed(n, ops, &n->out,
 			    n->mode == NORMALIZE_PLAIN ? "system_message" :
 			    "assistant_message", text, now_ms, 0);
-	} else
+	} else if (n->mode == NORMALIZE_ACP)
+		rc = norm_acp_line(n, ops, line, len);
+	else if (n->mode == NORMALIZE_CODEX)
+		rc = norm_codex_line(n, ops, line, len);
+	else
 		rc = norm_claude_line(n, ops, line, len);
 out:
 	free(text);
