@@ -314,8 +314,10 @@ tool_entry(const struct normalizer *n, json_object *tc)
 		ex = NULL;
 		if (strcmp(st, "created") != 0 &&
 		    ((ex = norm_etype("success")) == NULL ||
-		    jsonx_add_bool(ex, "success", strcmp(st, "success") == 0)))
+		    jsonx_add_bool(ex, "success", strcmp(st, "success") == 0))) {
+			json_object_put(ex);
 			goto fail;
+		}
 		out = text_content(tc);
 		if (jsonx_add(res, "exit_status", ex) != 0 ||
 		    jsonx_add_str(res, "output", out) != 0)
