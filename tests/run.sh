@@ -186,6 +186,8 @@ STACK_ENV=(SWARM_CONF=/dev/null SWARM_VAR="$DIR" SWARM_LISTEN=127.0.0.1
     SWARM_DB_NAME=swarm_node
     SWARM_SCRIPT_AGENT="sh '$REPO/tests/e2e/fixtures/script-agent.sh'"
     SWARM_EXECUTORS_FILE="$REPO/tests/e2e/fixtures/executors-test.json"
+    SWARM_TEST_FIXTURES="$REPO/tests/e2e/fixtures" SWARM_AGENT_HANDSHAKE_MS=5000
+    CODEX_HOME="$DIR/codex-home"
     SWARM_WORKTREE_QUOTA_MB=100
     SWARM_GITHUB_API_URL="${STANDIN_URL:-http://127.0.0.1:9}" SWARM_GITHUB_TOKEN="$GITHUB_TOKEN_FOR_TESTS")
 

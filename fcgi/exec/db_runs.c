@@ -144,6 +144,20 @@ db_run_session_id(struct db *db, const char *process_id,
 }
 
 int
+db_run_history(struct db *db, json_object **out, const char *attempt_id,
+    const char *process_id)
+{
+	static const char sql[] = "SELECT es.prompt, es.summary "
+	    "FROM executor_sessions es JOIN execution_processes ep "
+	    "ON ep.id = es.execution_process_id "
+	    "WHERE es.task_attempt_id = ? AND es.execution_process_id <> ? "
+	    "AND ep.dropped = FALSE ORDER BY ep.created_at, es.created_at";
+	struct db_param	 p[] = { DB_STR(attempt_id), DB_STR(process_id) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
 db_run_session_summary(struct db *db, const char *process_id,
     const char *summary)
 {

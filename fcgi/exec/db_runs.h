@@ -52,6 +52,14 @@ int	db_run_session_id(struct db *, const char *process_id,
 int	db_run_session_summary(struct db *, const char *process_id,
 	    const char *summary);
 /*
+ * The earlier coding-agent turns of an attempt, oldest first: [{prompt,
+ * summary}] of its executor_sessions except process_id's, leaving out
+ * dropped processes. For agents that cannot reload a session (the
+ * resume prompt).
+ */
+int	db_run_history(struct db *, json_object **out, const char *attempt_id,
+	    const char *process_id);
+/*
  * Mark failed every running process whose runner is gone (not alive by
  * procid, or never claimed for longer than 30 s), and move their tasks
  * to inreview, invalidating their board cache files. *n gets how many.

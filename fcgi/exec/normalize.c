@@ -1,4 +1,5 @@
-/* normalize.c: agent output lines to NormalizedEntry JSON-Patch ops */
+/* normalize.c: agent output lines to NormalizedEntry JSON-Patch ops: the
+ * entries, ops and clusters every format shares, and the public API */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,68 +8,16 @@
 #include "err.h"
 #include "jsonx.h"
 #include "normalize.h"
+#include "normalize_int.h"
 #include "text.h"
 
 /*
- * One file for the whole normalizer (it passes the ~800-line mark):
- * the Claude stream-json mapping, the plain-text clusters and the entry
- * builders share the entry-index state and are easier to check together.
- * Mapping decisions follow the reference (crates/executors claude.rs,
- * logs/ *.rs); where we differ the comment says so.
+ * The per-format mappings live in normalize_claude.c, normalize_acp.c
+ * and normalize_codex.c; they share the entry-index state and the entry
+ * builders below (normalize_int.h). Mapping decisions follow the
+ * reference (crates/executors claude.rs, acp/, codex/, logs/ *.rs);
+ * where we differ the comment says so.
  */
-
-enum kind { K_TEXT, K_THINKING };
-
-/* A text or thinking block streamed with --include-partial-messages. */
-struct block {
-	int		 sindex;	/* the stream's content block index */
-	enum kind	 kind;
-	char		*buf;
-	size_t		 len;
-	size_t		 entry;
-	int		 has_entry;	/* an entry was added for it */
-	int		 consumed;	/* the final assistant event took it */
-};
-
-/* A tool_use entry waiting for its tool_result (parts kept to rebuild it). */
-struct tool {
-	char		*id;
-	size_t		 entry;
-	int		 def;		/* index in tools[], -1 unknown */
-	char		*name;		/* entry_type.tool_name */
-	char		*content;
-	json_object	*act;		/* action_type as added (not modified) */
-	json_object	*meta;		/* metadata as added (not modified) */
-	int		 done;
-};
-
-/* Lines joining one entry (stderr by time, plain stdout by size). */
-struct cluster {
-	int		 open;
-	size_t		 entry;
-	char		*buf;
-	size_t		 len;
-	int64_t		 last_ms;
-};
-
-struct normalizer {
-	enum normalize_mode mode;
-	char		*worktree;	/* without trailing '/', or NULL */
-	size_t		 next;		/* next entry index */
-	char		*session_id;
-	int		 session_taken;
-	int		 model_reported;
-	int		 finished;
-	char		*summary;	/* last assistant message */
-	size_t		 summary_entry;
-	char		*result_text;	/* the result message, as fallback */
-	struct tool	*tools;
-	size_t		 ntools, captools;
-	char		*stream_id;	/* message being streamed */
-	struct block	*blocks;
-	size_t		 nblocks, capblocks;
-	struct cluster	 err, out;
-};
 
 /* --- names ---------------------------------------------------------- */
 
@@ -80,8 +29,8 @@ static const struct {
 	{ "claude_stream_json",	NORMALIZE_CLAUDE,		1 },
 	{ "plain",		NORMALIZE_PLAIN,		1 },
 	{ "plain_assistant",	NORMALIZE_PLAIN_ASSISTANT,	1 },
-	{ "codex_jsonrpc",	NORMALIZE_PLAIN,		0 },
-	{ "acp",		NORMALIZE_PLAIN,		0 },
+	{ "codex_jsonrpc",	NORMALIZE_CODEX,		1 },
+	{ "acp",		NORMALIZE_ACP,			1 },
 	{ "cursor_stream_json",	NORMALIZE_PLAIN,		0 },
 	{ "droid_stream_json",	NORMALIZE_PLAIN,		0 },
 	{ "opencode_share",	NORMALIZE_PLAIN,		0 },
@@ -108,15 +57,6 @@ static const char *const setup_patterns[] = {
 	"login required", "not authenticated",
 };
 
-/* claude-code-router chatter on stdout, not the agent's. */
-static const struct {
-	const char	*text;
-	int		 anywhere;	/* else a prefix */
-} ignored[] = {
-	{ "Service not running, starting service",		0 },
-	{ "claude code router service has been successfully stopped", 1 },
-};
-
 /* --- text helpers --------------------------------------------------- */
 
 /*
@@ -125,8 +65,8 @@ static const struct {
  * strip is set, ANSI escape sequences removed first (the reference
  * strips stderr).
  */
-static char *
-clean_text(const char *s, size_t len, int strip)
+char *
+norm_clean_text(const char *s, size_t len, int strip)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char		*plain, *out;
@@ -161,8 +101,8 @@ clean_text(const char *s, size_t len, int strip)
 }
 
 /* Byte length of the first max characters of UTF-8 s. */
-static size_t
-utf8_prefix(const char *s, size_t max)
+size_t
+norm_utf8_prefix(const char *s, size_t max)
 {
 	size_t	 i = 0, n = 0;
 
@@ -176,8 +116,8 @@ utf8_prefix(const char *s, size_t max)
 }
 
 /* 1 if s contains needle ignoring ASCII case. */
-static int
-contains_ci(const char *s, const char *needle)
+int
+norm_contains_ci(const char *s, const char *needle)
 {
 	size_t	 i, n = strlen(needle);
 
@@ -195,8 +135,8 @@ contains_ci(const char *s, const char *needle)
  * path relative to the worktree when it lies inside it ("." for the
  * worktree itself); other paths unchanged. Caller frees.
  */
-static char *
-rel_path(const struct normalizer *n, const char *path)
+char *
+norm_rel_path(const struct normalizer *n, const char *path)
 {
 	size_t	 wl;
 
@@ -212,8 +152,8 @@ rel_path(const struct normalizer *n, const char *path)
 }
 
 /* Append s[0..len) to a growing buffer. */
-static int
-buf_add(char **buf, size_t *blen, const char *s, size_t len)
+int
+norm_buf_add(char **buf, size_t *blen, const char *s, size_t len)
 {
 	char	*nb;
 
@@ -288,8 +228,8 @@ with_newline(const char *s)
  * and every line marked ' ', '-' or '+' (a line LCS; deletions before
  * insertions). Caller frees.
  */
-static char *
-unified_diff(const char *path, const char *olds, const char *news)
+char *
+norm_unified_diff(const char *path, const char *olds, const char *news)
 {
 	struct lines	 a = { 0 }, b = { 0 };
 	char		*o = NULL, *nw = NULL, *out = NULL;
@@ -362,8 +302,8 @@ out:
 /* --- entries and ops ------------------------------------------------ */
 
 /* {"type": type}, the start of an entry_type. */
-static json_object *
-etype(const char *type)
+json_object *
+norm_etype(const char *type)
 {
 	json_object	*o;
 
@@ -380,8 +320,8 @@ etype(const char *type)
  * A NormalizedEntry. Takes et and meta (meta may be NULL: JSON null)
  * even on failure; NULL on allocation failure.
  */
-static json_object *
-entry_new(json_object *et, const char *content, json_object *meta)
+json_object *
+norm_entry(json_object *et, const char *content, json_object *meta)
 {
 	json_object	*e;
 
@@ -421,8 +361,8 @@ entry_type_name(json_object *e)
  * "NORMALIZED_ENTRY", "content": e}} to ops, taking e. Remembers the
  * last assistant message for the summary.
  */
-static int
-emit(struct normalizer *n, json_object *ops, const char *op, size_t idx,
+int
+norm_emit(struct normalizer *n, json_object *ops, const char *op, size_t idx,
     json_object *e)
 {
 	json_object	*o = NULL, *v = NULL;
@@ -466,14 +406,14 @@ emit(struct normalizer *n, json_object *ops, const char *op, size_t idx,
 }
 
 /* Add e as the next entry; its index into *idx when not NULL. */
-static int
-emit_add(struct normalizer *n, json_object *ops, json_object *e,
+int
+norm_emit_add(struct normalizer *n, json_object *ops, json_object *e,
     size_t *idx)
 {
 	size_t	 i = n->next;
 	int	 rc;
 
-	if ((rc = emit(n, ops, "add", i, e)) != 0)
+	if ((rc = norm_emit(n, ops, "add", i, e)) != 0)
 		return rc;
 	n->next++;
 	if (idx != NULL)
@@ -482,29 +422,29 @@ emit_add(struct normalizer *n, json_object *ops, json_object *e,
 }
 
 /* A simple entry of type (no extra fields) with content. */
-static json_object *
-simple_entry(const char *type, const char *content, json_object *meta)
+json_object *
+norm_simple(const char *type, const char *content, json_object *meta)
 {
-	return entry_new(etype(type), content, meta);
+	return norm_entry(norm_etype(type), content, meta);
 }
 
 /* error_message {error_type: {type: setup_required|other}}. */
-static json_object *
-error_entry(int setup_required, const char *content, json_object *meta)
+json_object *
+norm_error(int setup_required, const char *content, json_object *meta)
 {
 	json_object	*et, *t;
 
-	if ((et = etype("error_message")) == NULL) {
+	if ((et = norm_etype("error_message")) == NULL) {
 		json_object_put(meta);
 		return NULL;
 	}
-	if ((t = etype(setup_required ? "setup_required" : "other")) == NULL ||
+	if ((t = norm_etype(setup_required ? "setup_required" : "other")) == NULL ||
 	    jsonx_add(et, "error_type", t) != 0) {
 		json_object_put(et);
 		json_object_put(meta);
 		return NULL;
 	}
-	return entry_new(et, content, meta);
+	return norm_entry(et, content, meta);
 }
 
 /* --- clusters: stderr lines, plain stdout lines --------------------- */
@@ -514,8 +454,8 @@ error_entry(int setup_required, const char *content, json_object *meta)
  * "add" for a new cluster, "replace" after. type: the entry type, NULL
  * for error_message (classified from the content).
  */
-static int
-cluster_feed(struct normalizer *n, json_object *ops, struct cluster *c,
+int
+norm_cluster_feed(struct normalizer *n, json_object *ops, struct cluster *c,
     const char *type, const char *text, int64_t now_ms, int64_t gap_ms)
 {
 	json_object	*e;
@@ -528,24 +468,24 @@ cluster_feed(struct normalizer *n, json_object *ops, struct cluster *c,
 		free(c->buf);
 		c->buf = NULL;
 		c->len = 0;
-	} else if ((rc = buf_add(&c->buf, &c->len, "\n", 1)) != 0)
+	} else if ((rc = norm_buf_add(&c->buf, &c->len, "\n", 1)) != 0)
 		return rc;
-	if ((rc = buf_add(&c->buf, &c->len, text, strlen(text))) != 0)
+	if ((rc = norm_buf_add(&c->buf, &c->len, text, strlen(text))) != 0)
 		return rc;
 	c->last_ms = now_ms;
 	if (type == NULL) {
 		for (i = 0; i < sizeof(setup_patterns) /
 		    sizeof(setup_patterns[0]); i++)
-			if (contains_ci(c->buf, setup_patterns[i]))
+			if (norm_contains_ci(c->buf, setup_patterns[i]))
 				setup = 1;
-		e = error_entry(setup, c->buf, NULL);
+		e = norm_error(setup, c->buf, NULL);
 	} else
-		e = simple_entry(type, c->buf, NULL);
+		e = norm_simple(type, c->buf, NULL);
 	if (fresh) {
-		if ((rc = emit_add(n, ops, e, &c->entry)) != 0)
+		if ((rc = norm_emit_add(n, ops, e, &c->entry)) != 0)
 			return rc;
 		c->open = 1;
-	} else if ((rc = emit(n, ops, "replace", c->entry, e)) != 0)
+	} else if ((rc = norm_emit(n, ops, "replace", c->entry, e)) != 0)
 		return rc;
 	/* Bounded entries: past the limit the next line starts a new one. */
 	if (c->len >= NORMALIZE_PLAIN_MAX)
@@ -553,98 +493,10 @@ cluster_feed(struct normalizer *n, json_object *ops, struct cluster *c,
 	return 0;
 }
 
-/* --- Claude tools --------------------------------------------------- */
-
-enum tkind {
-	T_READ, T_EDIT, T_MULTIEDIT, T_WRITE, T_BASH, T_GREP, T_GLOB,
-	T_WEBFETCH, T_WEBSEARCH, T_TASK, T_EXITPLAN, T_NOTEBOOK, T_TODOWRITE,
-	T_TODOREAD, T_LS
-};
-
-/* Claude's tools (and the aliases Amp's Claude-format output uses). */
-static const struct tooldef {
-	const char	*name;
-	const char	*alias[3];
-	enum tkind	 kind;
-} tools[] = {
-	{ "Read",		{ "read" },				T_READ },
-	{ "Edit",		{ "edit_file" },			T_EDIT },
-	{ "MultiEdit",		{ "multi_edit" },			T_MULTIEDIT },
-	{ "Write",		{ "create_file", "write_file" },	T_WRITE },
-	{ "Bash",		{ "bash" },				T_BASH },
-	{ "Grep",		{ "grep" },				T_GREP },
-	{ "Glob",		{ "glob" },				T_GLOB },
-	{ "WebFetch",		{ "read_web_page" },			T_WEBFETCH },
-	{ "WebSearch",		{ "web_search" },			T_WEBSEARCH },
-	{ "Task",		{ "task" },				T_TASK },
-	{ "ExitPlanMode",	{ NULL },				T_EXITPLAN },
-	{ "NotebookEdit",	{ "notebook_edit" },			T_NOTEBOOK },
-	{ "TodoWrite",		{ "todo_write" },			T_TODOWRITE },
-	{ "TodoRead",		{ "todo_read" },			T_TODOREAD },
-	{ "LS",			{ "list_directory", "ls" },		T_LS },
-};
-#define NTOOLS	(sizeof(tools) / sizeof(tools[0]))
-
-/* Input field aliases, first present string wins. */
-static const char *const f_path[] = { "file_path", "path", NULL };
-static const char *const f_old[] = { "old_string", "old_str", NULL };
-static const char *const f_new[] = { "new_string", "new_str", NULL };
-static const char *const f_cmd[] = { "command", "cmd", "command_line", NULL };
-static const char *const f_pattern[] = { "pattern", NULL };
-static const char *const f_gpattern[] = { "pattern", "filePattern", NULL };
-static const char *const f_url[] = { "url", NULL };
-static const char *const f_query[] = { "query", NULL };
-static const char *const f_plan[] = { "plan", NULL };
-static const char *const f_nbpath[] = { "notebook_path", NULL };
-static const char *const f_desc[] = { "description", "prompt", NULL };
-static const char *const f_content[] = { "content", NULL };
-
-static const char *
-field(json_object *input, const char *const *names)
-{
-	const char	*s;
-
-	for (; *names != NULL; names++)
-		if ((s = jsonx_get_str(input, *names)) != NULL)
-			return s;
-	return NULL;
-}
-
-static int
-tool_lookup(const char *name)
-{
-	size_t	 i, j;
-
-	for (i = 0; i < NTOOLS; i++) {
-		if (strcmp(tools[i].name, name) == 0)
-			return (int)i;
-		for (j = 0; j < 3 && tools[i].alias[j] != NULL; j++)
-			if (strcmp(tools[i].alias[j], name) == 0)
-				return (int)i;
-	}
-	return -1;
-}
-
-/* "mcp__server__tool" -> "mcp:server:tool"; other names unchanged. */
-static char *
-tool_label(const char *name)
-{
-	const char	*a, *b;
-	char		*out;
-
-	if (strncmp(name, "mcp__", 5) != 0 ||
-	    (a = strstr(name + 5, "__")) == NULL)
-		return strdup(name);
-	b = strstr(a + 2, "__");
-	if (asprintf(&out, "mcp:%.*s:%.*s", (int)(a - name - 5), name + 5,
-	    b != NULL ? (int)(b - a - 2) : (int)strlen(a + 2), a + 2) < 0)
-		return NULL;
-	return out;
-}
 
 /* {"action": action}, the start of an action_type. */
-static json_object *
-action(const char *name)
+json_object *
+norm_action(const char *name)
 {
 	json_object	*o;
 
@@ -657,282 +509,13 @@ action(const char *name)
 	return o;
 }
 
-/* The {"action": "edit"} change of an Edit, or NULL (both strings unset). */
-static int
-add_edit_change(json_object *changes, const char *path, json_object *edit)
-{
-	const char	*o = field(edit, f_old), *nw = field(edit, f_new);
-	json_object	*c;
-	char		*diff;
-
-	if (o == NULL && nw == NULL)
-		return 0;
-	if ((diff = unified_diff(path, o != NULL ? o : "",
-	    nw != NULL ? nw : "")) == NULL)
-		return E_FAIL;
-	c = action("edit");
-	if (c == NULL || jsonx_add_str(c, "unified_diff", diff) != 0 ||
-	    jsonx_add_bool(c, "has_line_numbers", 0) != 0 ||
-	    json_object_array_add(changes, c) != 0) {
-		json_object_put(c);
-		free(diff);
-		return E_FAIL;
-	}
-	free(diff);
-	return 0;
-}
-
-/*
- * action_type and content of a known tool's call. Returns 0, E_INVAL
- * when the input lacks what the tool needs (the caller then treats it
- * as an unknown tool, as serde's untagged fallback does), E_FAIL.
- */
-static int
-tool_action(json_object **act, char **content, const struct normalizer *n,
-    const struct tooldef *t, json_object *input)
-{
-	json_object	*a = NULL, *arr = NULL, *c, *todo, *it = NULL;
-	const char	*s = NULL, *p;
-	char		*rel = NULL;
-	size_t		 i, len;
-	int		 rc = E_FAIL;
-
-	*act = NULL;
-	*content = NULL;
-	switch (t->kind) {
-	case T_READ:
-	case T_EDIT:
-	case T_MULTIEDIT:
-	case T_WRITE:
-		if ((s = field(input, f_path)) == NULL ||
-		    (t->kind == T_WRITE && field(input, f_content) == NULL) ||
-		    (t->kind == T_MULTIEDIT && !json_object_object_get_ex(
-		    input, "edits", &it)))
-			return E_INVAL;
-		if ((rel = rel_path(n, s)) == NULL)
-			goto out;
-		if (t->kind == T_READ) {
-			if ((a = action("file_read")) == NULL ||
-			    jsonx_add_str(a, "path", rel) != 0)
-				goto out;
-			break;
-		}
-		if ((a = action("file_edit")) == NULL ||
-		    jsonx_add_str(a, "path", rel) != 0 ||
-		    (arr = json_object_new_array()) == NULL)
-			goto out;
-		if (t->kind == T_EDIT && add_edit_change(arr, rel, input) != 0)
-			goto out;
-		len = t->kind == T_MULTIEDIT &&
-		    json_object_is_type(it, json_type_array) ?
-		    json_object_array_length(it) : 0;
-		for (i = 0; i < len; i++)
-			if (add_edit_change(arr, rel,
-			    json_object_array_get_idx(it, i)) != 0)
-				goto out;
-		if (t->kind == T_WRITE) {
-			if ((c = action("write")) == NULL ||
-			    jsonx_add_str(c, "content",
-			    field(input, f_content)) != 0 ||
-			    json_object_array_add(arr, c) != 0) {
-				json_object_put(c);
-				goto out;
-			}
-		}
-		rc = jsonx_add(a, "changes", arr);
-		arr = NULL;
-		if (rc != 0)
-			goto out;
-		rc = E_FAIL;
-		break;
-	case T_BASH:
-		if ((rel = (s = field(input, f_cmd)) != NULL ? strdup(s) :
-		    NULL) == NULL)
-			return s == NULL ? E_INVAL : E_FAIL;
-		if ((a = action("command_run")) == NULL ||
-		    jsonx_add_str(a, "command", s) != 0 ||
-		    jsonx_add(a, "result", NULL) != 0)
-			goto out;
-		break;
-	case T_GREP:
-	case T_GLOB:
-		if ((s = field(input, t->kind == T_GREP ? f_pattern :
-		    f_gpattern)) == NULL)
-			return E_INVAL;
-		if ((rel = strdup(s)) == NULL || (a = action("search")) == NULL ||
-		    jsonx_add_str(a, "query", s) != 0)
-			goto out;
-		break;
-	case T_WEBFETCH:
-	case T_WEBSEARCH:
-		if ((s = field(input, t->kind == T_WEBFETCH ? f_url :
-		    f_query)) == NULL)
-			return E_INVAL;
-		if ((rel = strdup(s)) == NULL ||
-		    (a = action("web_fetch")) == NULL ||
-		    jsonx_add_str(a, "url", s) != 0)
-			goto out;
-		break;
-	case T_TASK:
-		s = field(input, f_desc);
-		if ((a = action("task_create")) == NULL ||
-		    jsonx_add_str(a, "description", s != NULL ? s : "") != 0)
-			goto out;
-		if (s == NULL || s[0] == '\0')
-			*content = strdup("Task");
-		else if (asprintf(content, "Task: `%s`", s) < 0)
-			*content = NULL;
-		rc = *content != NULL ? 0 : E_FAIL;
-		goto out;
-	case T_EXITPLAN:
-		if ((s = field(input, f_plan)) == NULL)
-			return E_INVAL;
-		if ((a = action("plan_presentation")) == NULL ||
-		    jsonx_add_str(a, "plan", s) != 0 ||
-		    (*content = strdup(s)) == NULL)
-			goto out;
-		rc = 0;
-		goto out;
-	case T_NOTEBOOK:
-		if ((s = field(input, f_nbpath)) == NULL ||
-		    jsonx_get_str(input, "new_source") == NULL ||
-		    jsonx_get_str(input, "edit_mode") == NULL)
-			return E_INVAL;
-		if ((rel = rel_path(n, s)) == NULL ||
-		    (a = action("tool")) == NULL ||
-		    jsonx_add_str(a, "tool_name", "NotebookEdit") != 0 ||
-		    (arr = json_object_new_object()) == NULL ||
-		    jsonx_add_str(arr, "name", "NotebookEdit") != 0 ||
-		    jsonx_add(arr, "input", json_object_get(input)) != 0)
-			goto out;
-		rc = jsonx_add(a, "arguments", arr);
-		arr = NULL;
-		if (rc != 0 || (rc = jsonx_add(a, "result", NULL)) != 0)
-			goto out;
-		rc = E_FAIL;
-		break;
-	case T_TODOWRITE:
-	case T_TODOREAD:
-		if ((arr = json_object_new_array()) == NULL)
-			goto out;
-		len = 0;
-		if (t->kind == T_TODOWRITE) {
-			if (!json_object_object_get_ex(input, "todos", &it) ||
-			    !json_object_is_type(it, json_type_array)) {
-				rc = E_INVAL;
-				goto out;
-			}
-			len = json_object_array_length(it);
-		}
-		for (i = 0; i < len; i++) {
-			todo = json_object_array_get_idx(it, i);
-			if (jsonx_get_str(todo, "content") == NULL ||
-			    jsonx_get_str(todo, "status") == NULL) {
-				rc = E_INVAL;
-				goto out;
-			}
-			p = jsonx_get_str(todo, "priority");
-			if ((c = json_object_new_object()) == NULL ||
-			    json_object_array_add(arr, c) != 0) {
-				json_object_put(c);
-				goto out;
-			}
-			if (jsonx_add_str(c, "content",
-			    jsonx_get_str(todo, "content")) != 0 ||
-			    jsonx_add_str(c, "status",
-			    jsonx_get_str(todo, "status")) != 0 ||
-			    jsonx_add_str(c, "priority", p) != 0)
-				goto out;
-		}
-		if ((a = action("todo_management")) == NULL)
-			goto out;
-		rc = jsonx_add(a, "todos", arr);
-		arr = NULL;
-		if (rc != 0 || (rc = jsonx_add_str(a, "operation",
-		    t->kind == T_TODOWRITE ? "write" : "read")) != 0 ||
-		    (*content = strdup("TODO list updated")) == NULL) {
-			rc = E_FAIL;
-			goto out;
-		}
-		goto out;
-	case T_LS:
-		if ((s = field(input, f_path)) == NULL)
-			return E_INVAL;
-		if ((rel = rel_path(n, s)) == NULL ||
-		    (a = action("other")) == NULL ||
-		    jsonx_add_str(a, "description", "List directory") != 0)
-			goto out;
-		if (rel[0] == '\0')
-			*content = strdup("List directory");
-		else if (asprintf(content, "List directory: `%s`", rel) < 0)
-			*content = NULL;
-		rc = *content != NULL ? 0 : E_FAIL;
-		goto out;
-	}
-	/* Path, command, pattern or url tools: the value in backticks. */
-	if (asprintf(content, "`%s`", rel) < 0) {
-		*content = NULL;
-		goto out;
-	}
-	rc = 0;
-out:
-	free(rel);
-	json_object_put(arr);
-	if (rc != 0) {
-		json_object_put(a);
-		free(*content);
-		*content = NULL;
-	} else
-		*act = a;
-	return rc;
-}
-
-/* action_type and content of an unknown (or malformed) tool call. */
-static int
-unknown_action(json_object **act, char **content, const char *name,
-    json_object *input)
-{
-	json_object	*a = NULL;
-	char		*label, *desc = NULL;
-	int		 rc = E_FAIL;
-
-	*act = NULL;
-	*content = NULL;
-	if ((label = tool_label(name)) == NULL)
-		return E_FAIL;
-	if (strncmp(name, "mcp__", 5) == 0) {
-		/* MCP tools: a generic tool with its arguments */
-		if ((a = action("tool")) == NULL ||
-		    jsonx_add_str(a, "tool_name", label) != 0 ||
-		    jsonx_add(a, "arguments", input != NULL ?
-		    json_object_get(input) : NULL) != 0 ||
-		    jsonx_add(a, "result", NULL) != 0)
-			goto out;
-	} else if (asprintf(&desc, "Tool: %s", name) < 0) {
-		desc = NULL;
-		goto out;
-	} else if ((a = action("other")) == NULL ||
-	    jsonx_add_str(a, "description", desc) != 0)
-		goto out;
-	*content = label;
-	label = NULL;
-	*act = a;
-	a = NULL;
-	rc = 0;
-out:
-	json_object_put(a);
-	free(label);
-	free(desc);
-	return rc;
-}
-
 /* tool_use entry_type: {type, tool_name, action_type, status}. */
-static json_object *
-tool_etype(const char *tool_name, json_object *act, const char *status)
+json_object *
+norm_tool_etype(const char *tool_name, json_object *act, const char *status)
 {
 	json_object	*et, *st;
 
-	if (act == NULL || (et = etype("tool_use")) == NULL) {
+	if (act == NULL || (et = norm_etype("tool_use")) == NULL) {
 		json_object_put(act);
 		return NULL;
 	}
@@ -954,202 +537,9 @@ tool_etype(const char *tool_name, json_object *act, const char *status)
 	return et;
 }
 
-/* Remember a tool call for its result; takes nothing. */
-static int
-tool_remember(struct normalizer *n, const char *id, size_t entry, int def,
-    const char *name, const char *content, json_object *act,
-    json_object *meta)
-{
-	struct tool	*nt, *t;
-
-	if (n->ntools == n->captools) {
-		if ((nt = reallocarray(n->tools, n->captools * 2 + 16,
-		    sizeof(*nt))) == NULL)
-			return E_FAIL;
-		n->tools = nt;
-		n->captools = n->captools * 2 + 16;
-	}
-	t = &n->tools[n->ntools];
-	memset(t, 0, sizeof(*t));
-	t->entry = entry;
-	t->def = def;
-	if ((t->id = strdup(id)) == NULL || (t->name = strdup(name)) == NULL ||
-	    (t->content = strdup(content)) == NULL) {
-		free(t->id);
-		free(t->name);
-		return E_FAIL;
-	}
-	t->act = json_object_get(act);
-	t->meta = json_object_get(meta);
-	n->ntools++;
-	return 0;
-}
-
-/* A tool_use content block -> a tool_use entry (status created). */
-static int
-claude_tool_use(struct normalizer *n, json_object *ops, json_object *item)
-{
-	json_object	*input = NULL, *act = NULL, *meta = NULL, *e;
-	const char	*id, *name, *tname;
-	char		*content = NULL;
-	size_t		 idx;
-	int		 def, rc;
-
-	id = jsonx_get_str(item, "id");
-	name = jsonx_get_str(item, "name");
-	if (id == NULL || name == NULL)
-		return 0;	/* not a tool call we can follow */
-	json_object_object_get_ex(item, "input", &input);
-	rc = E_INVAL;
-	if ((def = tool_lookup(name)) >= 0)
-		rc = tool_action(&act, &content, n, &tools[def], input);
-	if (rc == E_FAIL)
-		return rc;
-	if (rc == E_INVAL) {
-		def = -1;
-		if ((rc = unknown_action(&act, &content, name, input)) != 0)
-			return rc;
-	}
-	/* metadata: the block itself plus tool_call_id (approval matching) */
-	if ((meta = json_object_new_object()) == NULL ||
-	    jsonx_add_str(meta, "type", "tool_use") != 0 ||
-	    jsonx_add_str(meta, "id", id) != 0 ||
-	    jsonx_add_str(meta, "name", name) != 0 ||
-	    jsonx_add(meta, "input", input != NULL ? json_object_get(input) :
-	    NULL) != 0 || jsonx_add_str(meta, "tool_call_id", id) != 0) {
-		json_object_put(meta);
-		json_object_put(act);
-		free(content);
-		return E_FAIL;
-	}
-	tname = def >= 0 ? tools[def].name : name;
-	json_object_get(act);
-	json_object_get(meta);
-	e = entry_new(tool_etype(tname, act, "created"), content,
-	    json_object_get(meta));
-	if ((rc = emit_add(n, ops, e, &idx)) == 0)
-		rc = tool_remember(n, id, idx, def, tname, content, act, meta);
-	json_object_put(act);
-	json_object_put(meta);
-	json_object_put(meta);
-	free(content);
-	return rc;
-}
-
-/* Text of a tool_result content: a string, or text items joined. */
-static char *
-result_text(json_object *content, int *is_text_items)
-{
-	json_object	*it;
-	const char	*t;
-	char		*out = NULL;
-	size_t		 i, n, len = 0;
-
-	*is_text_items = 0;
-	if (json_object_is_type(content, json_type_string))
-		return strdup(json_object_get_string(content));
-	if (json_object_is_type(content, json_type_array) &&
-	    (n = json_object_array_length(content)) > 0) {
-		for (i = 0; i < n; i++) {
-			it = json_object_array_get_idx(content, i);
-			if ((t = jsonx_get_str(it, "text")) == NULL)
-				break;
-			if ((i > 0 && buf_add(&out, &len, "\n\n", 2) != 0) ||
-			    buf_add(&out, &len, t, strlen(t)) != 0) {
-				free(out);
-				return NULL;
-			}
-		}
-		if (i == n) {
-			*is_text_items = 1;
-			return out != NULL ? out : strdup("");
-		}
-		free(out);
-	}
-	return strdup(content == NULL ? "null" :
-	    json_object_to_json_string_ext(content, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
-/* {"exit_status", "output"} of a Bash result. */
-static json_object *
-bash_result(const char *text, json_object *is_error)
-{
-	json_object	*r, *parsed = NULL, *code, *st = NULL;
-	const char	*output = text;
-	char		 why[8];
-
-	if ((r = json_object_new_object()) == NULL)
-		return NULL;
-	/* Amp's Bash results: {"output": "...", "exitCode": N}. */
-	if (jsonx_parse_strict(&parsed, text, strlen(text), why,
-	    sizeof(why)) == 0 && json_object_object_get_ex(parsed,
-	    "exitCode", &code) && json_object_is_type(code, json_type_int)) {
-		output = jsonx_get_str(parsed, "output") != NULL ?
-		    jsonx_get_str(parsed, "output") : "";
-		if ((st = etype("exit_code")) == NULL ||
-		    jsonx_add_int(st, "code", json_object_get_int64(code)) != 0)
-			goto fail;
-	} else if (is_error != NULL) {
-		if ((st = etype("success")) == NULL ||
-		    jsonx_add_bool(st, "success",
-		    !json_object_get_boolean(is_error)) != 0)
-			goto fail;
-	}
-	if (jsonx_add(r, "exit_status", st) != 0) {
-		st = NULL;
-		goto fail;
-	}
-	st = NULL;
-	if (jsonx_add_str(r, "output", output) != 0)
-		goto fail;
-	json_object_put(parsed);
-	return r;
-fail:
-	json_object_put(st);
-	json_object_put(parsed);
-	json_object_put(r);
-	return NULL;
-}
-
-/* {"type": "json"|"markdown", "value"} of a generic tool's result. */
-static json_object *
-tool_result_value(json_object *content)
-{
-	json_object	*r, *val = NULL;
-	char		*text;
-	char		 why[8];
-	int		 items, json = 1;
-
-	if ((r = json_object_new_object()) == NULL)
-		return NULL;
-	if (json_object_is_type(content, json_type_string) ||
-	    json_object_is_type(content, json_type_array)) {
-		if ((text = result_text(content, &items)) == NULL)
-			goto fail;
-		if (json_object_is_type(content, json_type_string) || items) {
-			if (jsonx_parse_strict(&val, text, strlen(text), why,
-			    sizeof(why)) != 0) {
-				json = 0;
-				val = json_object_new_string(text);
-			}
-		} else
-			val = json_object_get(content);
-		free(text);
-	} else
-		val = content != NULL ? json_object_get(content) : NULL;
-	if (jsonx_add_str(r, "type", json ? "json" : "markdown") != 0 ||
-	    jsonx_add(r, "value", val) != 0)
-		goto fail;
-	return r;
-fail:
-	json_object_put(r);
-	return NULL;
-}
-
 /* A deep copy, or NULL (o NULL, or allocation failure). */
-static json_object *
-copy(json_object *o)
+json_object *
+norm_copy(json_object *o)
 {
 	json_object	*c = NULL;
 
@@ -1158,427 +548,11 @@ copy(json_object *o)
 	return c;
 }
 
-/*
- * A tool_result block: replace the tool's entry with its final status
- * (success, or failed when is_error); Bash gains its output and exit
- * status, unknown and MCP tools (and NotebookEdit) their result. The
- * reference updates only Bash and generic tools; we update every tool
- * so none stays "created" forever, keep the metadata (tool_call_id) and
- * keep Bash's command as given (the reference puts the backticked
- * content there).
- */
-static int
-claude_tool_result(struct normalizer *n, json_object *ops, json_object *item)
-{
-	struct tool	*t = NULL;
-	json_object	*is_error = NULL, *content = NULL, *act = NULL, *r;
-	json_object	*input = NULL;
-	const char	*id, *name;
-	char		*text = NULL, *label = NULL;
-	size_t		 i;
-	int		 failed, items, rc = E_FAIL;
-
-	if ((id = jsonx_get_str(item, "tool_use_id")) == NULL)
-		return 0;
-	for (i = 0; i < n->ntools && t == NULL; i++)
-		if (!n->tools[i].done && strcmp(n->tools[i].id, id) == 0)
-			t = &n->tools[i];
-	if (t == NULL)
-		return 0;
-	if (json_object_object_get_ex(item, "is_error", &is_error) &&
-	    !json_object_is_type(is_error, json_type_boolean))
-		is_error = NULL;
-	json_object_object_get_ex(item, "content", &content);
-	failed = is_error != NULL && json_object_get_boolean(is_error);
-	name = t->name;
-	if (t->def >= 0 && tools[t->def].kind == T_BASH) {
-		if ((act = copy(t->act)) == NULL ||
-		    (text = result_text(content, &items)) == NULL ||
-		    (r = bash_result(text, is_error)) == NULL ||
-		    jsonx_add(act, "result", r) != 0)
-			goto out;
-	} else if (t->def < 0 || tools[t->def].kind == T_NOTEBOOK) {
-		json_object_object_get_ex(t->meta, "input", &input);
-		if ((label = tool_label(jsonx_get_str(t->meta, "name"))) == NULL ||
-		    (act = action("tool")) == NULL ||
-		    jsonx_add_str(act, "tool_name", label) != 0 ||
-		    jsonx_add(act, "arguments", input != NULL ?
-		    json_object_get(input) : NULL) != 0 ||
-		    (r = tool_result_value(content)) == NULL ||
-		    jsonx_add(act, "result", r) != 0)
-			goto out;
-		name = label;
-	} else if ((act = copy(t->act)) == NULL)
-		goto out;
-	rc = emit(n, ops, "replace", t->entry, entry_new(tool_etype(name, act,
-	    failed ? "failed" : "success"), t->content, copy(t->meta)));
-	act = NULL;
-	t->done = 1;
-	json_object_put(t->act);
-	json_object_put(t->meta);
-	t->act = t->meta = NULL;
-out:
-	json_object_put(act);
-	free(text);
-	free(label);
-	return rc;
-}
-
-/* --- Claude messages ------------------------------------------------ */
-
-/* A text or thinking entry, metadata {"type": "text", "text": ...}. */
-static json_object *
-text_entry(enum kind k, const char *text)
-{
-	json_object	*meta;
-
-	if ((meta = etype(k == K_TEXT ? "text" : "thinking")) == NULL ||
-	    jsonx_add_str(meta, k == K_TEXT ? "text" : "thinking", text) != 0) {
-		json_object_put(meta);
-		return NULL;
-	}
-	return simple_entry(k == K_TEXT ? "assistant_message" : "thinking",
-	    text, meta);
-}
-
-/* "System initialized with model: M", once, from the first message. */
-static int
-claude_model(struct normalizer *n, json_object *ops, json_object *message)
-{
-	const char	*model;
-	char		*s;
-	int		 rc;
-
-	if (n->model_reported ||
-	    (model = jsonx_get_str(message, "model")) == NULL)
-		return 0;
-	n->model_reported = 1;
-	if (asprintf(&s, "System initialized with model: %s", model) < 0)
-		return E_FAIL;
-	rc = emit_add(n, ops, simple_entry("system_message", s, NULL), NULL);
-	free(s);
-	return rc;
-}
-
-static void
-stream_reset(struct normalizer *n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n->nblocks; i++)
-		free(n->blocks[i].buf);
-	n->nblocks = 0;
-	free(n->stream_id);
-	n->stream_id = NULL;
-}
-
-/*
- * An assistant message. With --include-partial-messages its text and
- * thinking blocks were already added while streaming: each final block
- * replaces the first not yet matched streamed block of its kind (Claude
- * Code sends one assistant event per content block, so matching by
- * position as the reference does would pair the wrong blocks).
- */
-static int
-claude_assistant(struct normalizer *n, json_object *ops, json_object *line)
-{
-	json_object	*message, *content, *item;
-	struct block	*b;
-	const char	*type, *text, *id;
-	enum kind	 k;
-	size_t		 i, j, cnt;
-	int		 rc, assistant;
-
-	if (!json_object_object_get_ex(line, "message", &message) ||
-	    !json_object_object_get_ex(message, "content", &content) ||
-	    !json_object_is_type(content, json_type_array))
-		return E_INVAL;
-	if ((rc = claude_model(n, ops, message)) != 0)
-		return rc;
-	id = jsonx_get_str(message, "id");
-	assistant = jsonx_get_str(message, "role") == NULL ||
-	    strcmp(jsonx_get_str(message, "role"), "assistant") == 0;
-	cnt = json_object_array_length(content);
-	for (i = 0; i < cnt; i++) {
-		item = json_object_array_get_idx(content, i);
-		if ((type = jsonx_get_str(item, "type")) == NULL)
-			continue;
-		if (strcmp(type, "tool_use") == 0) {
-			if ((rc = claude_tool_use(n, ops, item)) != 0)
-				return rc;
-			continue;
-		}
-		if (strcmp(type, "text") == 0 && assistant)
-			k = K_TEXT;
-		else if (strcmp(type, "thinking") == 0)
-			k = K_THINKING;
-		else
-			continue;	/* tool_result, images, redacted... */
-		if ((text = jsonx_get_str(item, k == K_TEXT ? "text" :
-		    "thinking")) == NULL)
-			continue;
-		b = NULL;
-		for (j = 0; id != NULL && n->stream_id != NULL &&
-		    strcmp(id, n->stream_id) == 0 && j < n->nblocks; j++)
-			if (n->blocks[j].kind == k && n->blocks[j].has_entry &&
-			    !n->blocks[j].consumed) {
-				b = &n->blocks[j];
-				break;
-			}
-		if (b != NULL) {
-			b->consumed = 1;
-			rc = emit(n, ops, "replace", b->entry,
-			    text_entry(k, text));
-		} else
-			rc = emit_add(n, ops, text_entry(k, text), NULL);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/*
- * A user message: tool results update their tool entries. Its text (the
- * prompt, replays) adds nothing: the UI shows the prompt itself.
- */
-static int
-claude_user(struct normalizer *n, json_object *ops, json_object *line)
-{
-	json_object	*message, *content, *item;
-	const char	*type;
-	size_t		 i, cnt;
-	int		 rc;
-
-	if (!json_object_object_get_ex(line, "message", &message) ||
-	    !json_object_object_get_ex(message, "content", &content))
-		return E_INVAL;
-	if (!json_object_is_type(content, json_type_array))
-		return 0;
-	cnt = json_object_array_length(content);
-	for (i = 0; i < cnt; i++) {
-		item = json_object_array_get_idx(content, i);
-		if ((type = jsonx_get_str(item, "type")) != NULL &&
-		    strcmp(type, "tool_result") == 0 &&
-		    (rc = claude_tool_result(n, ops, item)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/*
- * system: init only yields the session id (the model is reported with
- * the first assistant message, as the reference does); other subtypes
- * become "System: <subtype>". An ANTHROPIC_API_KEY key source warns.
- */
-static int
-claude_system(struct normalizer *n, json_object *ops, json_object *line)
-{
-	const char	*sub, *src;
-	char		*s;
-	int		 rc;
-
-	if ((src = jsonx_get_str(line, "apiKeySource")) != NULL &&
-	    strcmp(src, "ANTHROPIC_API_KEY") == 0 &&
-	    (rc = emit_add(n, ops, error_entry(0, "Claude Code + "
-	    "ANTHROPIC_API_KEY detected. Usage will be billed via Anthropic "
-	    "pay-as-you-go instead of your Claude subscription. If this is "
-	    "unintended, set the disable_api_key option of the executor "
-	    "profile.", NULL), NULL)) != 0)
-		return rc;
-	if ((sub = jsonx_get_str(line, "subtype")) != NULL &&
-	    strcmp(sub, "init") == 0)
-		return 0;
-	if (sub == NULL)
-		s = strdup("System message");
-	else if (asprintf(&s, "System: %s", sub) < 0)
-		s = NULL;
-	if (s == NULL)
-		return E_FAIL;
-	rc = emit_add(n, ops, simple_entry("system_message", s,
-	    json_object_get(line)), NULL);
-	free(s);
-	return rc;
-}
-
-/*
- * result: the agent is done. An error result becomes an error_message
- * (the reference shows one only for Amp; hiding a failed run's reason
- * helps nobody). Its text is the summary fallback.
- */
-static int
-claude_result(struct normalizer *n, json_object *ops, json_object *line)
-{
-	json_object	*is_error;
-	const char	*text;
-
-	n->finished = 1;
-	if ((text = jsonx_get_str(line, "result")) != NULL && text[0] != '\0') {
-		free(n->result_text);
-		if ((n->result_text = strdup(text)) == NULL)
-			return E_FAIL;
-	}
-	if (!json_object_object_get_ex(line, "is_error", &is_error) ||
-	    !json_object_get_boolean(is_error))
-		return 0;
-	if (text == NULL || text[0] == '\0')
-		text = jsonx_get_str(line, "error");
-	if (text == NULL)
-		text = jsonx_get_str(line, "subtype");
-	return emit_add(n, ops, error_entry(0, text != NULL ? text : "error",
-	    json_object_get(line)), NULL);
-}
-
-/* The streamed block with stream index si, or NULL. */
-static struct block *
-stream_block(struct normalizer *n, int si)
-{
-	size_t	 i;
-
-	for (i = 0; i < n->nblocks; i++)
-		if (n->blocks[i].sindex == si)
-			return &n->blocks[i];
-	return NULL;
-}
-
-static struct block *
-stream_block_new(struct normalizer *n, int si, enum kind k, const char *init)
-{
-	struct block	*nb, *b;
-
-	if (n->nblocks == n->capblocks) {
-		if ((nb = reallocarray(n->blocks, n->capblocks * 2 + 4,
-		    sizeof(*nb))) == NULL)
-			return NULL;
-		n->blocks = nb;
-		n->capblocks = n->capblocks * 2 + 4;
-	}
-	b = &n->blocks[n->nblocks];
-	memset(b, 0, sizeof(*b));
-	b->sindex = si;
-	b->kind = k;
-	if ((b->buf = strdup(init)) == NULL)
-		return NULL;
-	b->len = strlen(init);
-	n->nblocks++;
-	return b;
-}
-
-/*
- * stream_event (--include-partial-messages): text and thinking deltas
- * grow one entry each ("add" on the first delta, "replace" after);
- * tool input deltas are not shown until the assistant event.
- */
-static int
-claude_stream(struct normalizer *n, json_object *ops, json_object *line)
-{
-	json_object	*ev, *x;
-	struct block	*b;
-	const char	*type, *dtype, *text;
-	enum kind	 k;
-	int		 si, rc;
-
-	if (!json_object_object_get_ex(line, "event", &ev) ||
-	    (type = jsonx_get_str(ev, "type")) == NULL)
-		return 0;
-	if (strcmp(type, "message_start") == 0) {
-		stream_reset(n);
-		if (!json_object_object_get_ex(ev, "message", &x) ||
-		    jsonx_get_str(x, "role") == NULL ||
-		    strcmp(jsonx_get_str(x, "role"), "assistant") != 0)
-			return 0;
-		if ((rc = claude_model(n, ops, x)) != 0)
-			return rc;
-		if (jsonx_get_str(x, "id") != NULL &&
-		    (n->stream_id = strdup(jsonx_get_str(x, "id"))) == NULL)
-			return E_FAIL;
-		return 0;
-	}
-	if (n->stream_id == NULL || !json_object_object_get_ex(ev, "index",
-	    &x) || !json_object_is_type(x, json_type_int))
-		return 0;
-	si = json_object_get_int(x);
-	if (strcmp(type, "content_block_start") == 0) {
-		if (!json_object_object_get_ex(ev, "content_block", &x) ||
-		    (dtype = jsonx_get_str(x, "type")) == NULL ||
-		    stream_block(n, si) != NULL)
-			return 0;
-		if (strcmp(dtype, "text") == 0)
-			k = K_TEXT;
-		else if (strcmp(dtype, "thinking") == 0)
-			k = K_THINKING;
-		else
-			return 0;
-		text = jsonx_get_str(x, k == K_TEXT ? "text" : "thinking");
-		return stream_block_new(n, si, k, text != NULL ? text : "") ==
-		    NULL ? E_FAIL : 0;
-	}
-	if (strcmp(type, "content_block_delta") != 0 ||
-	    !json_object_object_get_ex(ev, "delta", &x) ||
-	    (dtype = jsonx_get_str(x, "type")) == NULL)
-		return 0;
-	if (strcmp(dtype, "text_delta") == 0)
-		k = K_TEXT;
-	else if (strcmp(dtype, "thinking_delta") == 0)
-		k = K_THINKING;
-	else
-		return 0;
-	if ((text = jsonx_get_str(x, k == K_TEXT ? "text" : "thinking")) ==
-	    NULL)
-		return 0;
-	if ((b = stream_block(n, si)) == NULL &&
-	    (b = stream_block_new(n, si, k, "")) == NULL)
-		return E_FAIL;
-	if (b->kind != k || b->consumed)
-		return 0;
-	if (buf_add(&b->buf, &b->len, text, strlen(text)) != 0)
-		return E_FAIL;
-	if (b->has_entry)
-		return emit(n, ops, "replace", b->entry, text_entry(k, b->buf));
-	if ((rc = emit_add(n, ops, text_entry(k, b->buf), &b->entry)) != 0)
-		return rc;
-	b->has_entry = 1;
-	return 0;
-}
-
-static int
-claude_ignore(struct normalizer *n, json_object *ops, json_object *line)
-{
-	return 0;
-}
-
-/* Claude stream-json message types and their handlers. */
-static const struct {
-	const char	*type;
-	int		(*fn)(struct normalizer *, json_object *, json_object *);
-} claude_types[] = {
-	{ "assistant",		claude_assistant },
-	{ "user",		claude_user },
-	{ "system",		claude_system },
-	{ "result",		claude_result },
-	{ "stream_event",	claude_stream },
-	/* the control protocol is the runner's, not the conversation */
-	{ "control_request",	claude_ignore },
-	{ "control_response",	claude_ignore },
-	{ "control_cancel_request", claude_ignore },
-	/* legacy top-level tool events carry nothing we can pair */
-	{ "tool_use",		claude_ignore },
-	{ "tool_result",	claude_ignore },
-};
-
-/* The session id a parsed Claude line carries, or NULL (borrowed). */
-static const char *
-claude_session(json_object *o)
-{
-	const char	*s;
-
-	if ((s = jsonx_get_str(o, "session_id")) == NULL)
-		s = jsonx_get_str(o, "sessionId");
-	return s != NULL && s[0] != '\0' ? s : NULL;
-}
+/* --- line helpers --------------------------------------------------- */
 
 /* Parse a trimmed line as a JSON object, or NULL. */
-static json_object *
-parse_object(const char *s, size_t len)
+json_object *
+norm_parse_object(const char *s, size_t len)
 {
 	json_object	*o = NULL;
 	char		 why[8];
@@ -1594,8 +568,8 @@ parse_object(const char *s, size_t len)
 }
 
 /* Trim ASCII blanks around s[0..*len); returns the new start. */
-static const char *
-trim(const char *s, size_t *len)
+const char *
+norm_trim(const char *s, size_t *len)
 {
 	while (*len > 0 && isspace((unsigned char)s[0])) {
 		s++;
@@ -1606,62 +580,13 @@ trim(const char *s, size_t *len)
 	return s;
 }
 
-static int
-claude_line(struct normalizer *n, json_object *ops, const char *line,
-    size_t len)
-{
-	json_object	*o;
-	const char	*type, *sid;
-	char		*text;
-	size_t		 i;
-	int		 rc = E_INVAL;
 
-	if ((line = trim(line, &len)) == NULL || len == 0)
+int
+norm_session(struct normalizer *n, const char *sid)
+{
+	if (n->session_id != NULL || sid == NULL || sid[0] == '\0')
 		return 0;
-	if ((text = clean_text(line, len, 0)) == NULL)
-		return E_FAIL;
-	for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
-		if (ignored[i].anywhere ? strstr(text, ignored[i].text) != NULL :
-		    strncmp(text, ignored[i].text, strlen(ignored[i].text))
-		    == 0) {
-			free(text);
-			return 0;
-		}
-	if ((o = parse_object(line, len)) == NULL) {
-		/* Not JSON: shown as it is. */
-		rc = emit_add(n, ops, simple_entry("system_message", text,
-		    NULL), NULL);
-		free(text);
-		return rc;
-	}
-	if (n->session_id == NULL && (sid = claude_session(o)) != NULL &&
-	    (n->session_id = strdup(sid)) == NULL) {
-		rc = E_FAIL;
-		goto out;
-	}
-	type = jsonx_get_str(o, "type");
-	for (i = 0; type != NULL &&
-	    i < sizeof(claude_types) / sizeof(claude_types[0]); i++)
-		if (strcmp(claude_types[i].type, type) == 0) {
-			rc = claude_types[i].fn(n, ops, o);
-			break;
-		}
-	if (rc == E_INVAL) {
-		/* An unknown type, or a known one missing its parts. */
-		free(text);
-		if (asprintf(&text, "Unrecognized JSON message: %s",
-		    jsonx_render(o, &i)) < 0) {
-			text = NULL;
-			rc = E_FAIL;
-			goto out;
-		}
-		rc = emit_add(n, ops, simple_entry("system_message", text,
-		    NULL), NULL);
-	}
-out:
-	free(text);
-	json_object_put(o);
-	return rc;
+	return (n->session_id = strdup(sid)) != NULL ? 0 : E_FAIL;
 }
 
 /* --- the public API ------------------------------------------------- */
@@ -1696,20 +621,11 @@ normalize_new(struct normalizer **out, enum normalize_mode mode,
 void
 normalize_free(struct normalizer *n)
 {
-	size_t	 i;
-
 	if (n == NULL)
 		return;
-	for (i = 0; i < n->ntools; i++) {
-		free(n->tools[i].id);
-		free(n->tools[i].name);
-		free(n->tools[i].content);
-		json_object_put(n->tools[i].act);
-		json_object_put(n->tools[i].meta);
-	}
-	free(n->tools);
-	stream_reset(n);
-	free(n->blocks);
+	norm_claude_free(n);
+	norm_acp_free(n);
+	norm_codex_free(n);
 	free(n->worktree);
 	free(n->session_id);
 	free(n->summary);
@@ -1731,20 +647,25 @@ normalize_feed(json_object **out, struct normalizer *n,
 	*out = NULL;
 	if ((ops = json_object_new_array()) == NULL)
 		return E_FAIL;
-	if (stream == NORMALIZE_STDERR || n->mode != NORMALIZE_CLAUDE) {
+	if (stream == NORMALIZE_STDERR || (n->mode != NORMALIZE_CLAUDE &&
+	    n->mode != NORMALIZE_ACP && n->mode != NORMALIZE_CODEX)) {
 		rc = E_FAIL;
-		if ((text = clean_text(line, len, 1)) == NULL)
+		if ((text = norm_clean_text(line, len, 1)) == NULL)
 			goto out;
 		if (stream == NORMALIZE_STDERR)
-			rc = text[0] == '\0' ? 0 : cluster_feed(n, ops,
+			rc = text[0] == '\0' ? 0 : norm_cluster_feed(n, ops,
 			    &n->err, NULL, text, now_ms,
 			    NORMALIZE_STDERR_GAP_MS);
 		else
-			rc = cluster_feed(n, ops, &n->out,
+			rc = norm_cluster_feed(n, ops, &n->out,
 			    n->mode == NORMALIZE_PLAIN ? "system_message" :
 			    "assistant_message", text, now_ms, 0);
-	} else
-		rc = claude_line(n, ops, line, len);
+	} else if (n->mode == NORMALIZE_ACP)
+		rc = norm_acp_line(n, ops, line, len);
+	else if (n->mode == NORMALIZE_CODEX)
+		rc = norm_codex_line(n, ops, line, len);
+	else
+		rc = norm_claude_line(n, ops, line, len);
 out:
 	free(text);
 	if (rc != 0) {
@@ -1765,7 +686,7 @@ normalize_push_error(json_object **out, struct normalizer *n,
 	*out = NULL;
 	if ((ops = json_object_new_array()) == NULL)
 		return E_FAIL;
-	if ((rc = emit_add(n, ops, error_entry(setup_required,
+	if ((rc = norm_emit_add(n, ops, norm_error(setup_required,
 	    content != NULL ? content : "", NULL), NULL)) == 0)
 		*out = json_object_get(json_object_array_get_idx(ops, 0));
 	json_object_put(ops);
@@ -1797,10 +718,10 @@ normalize_line_session_id(char **out, enum normalize_mode mode,
 	*out = NULL;
 	if (mode != NORMALIZE_CLAUDE)
 		return 0;
-	line = trim(line, &len);
-	if ((o = parse_object(line, len)) == NULL)
+	line = norm_trim(line, &len);
+	if ((o = norm_parse_object(line, len)) == NULL)
 		return 0;
-	if ((sid = claude_session(o)) != NULL && (*out = strdup(sid)) == NULL) {
+	if ((sid = norm_claude_session(o)) != NULL && (*out = strdup(sid)) == NULL) {
 		json_object_put(o);
 		return E_FAIL;
 	}
@@ -1817,7 +738,7 @@ normalize_summary(char **out, const struct normalizer *n)
 	*out = NULL;
 	if (s == NULL)
 		return 0;
-	len = utf8_prefix(s, NORMALIZE_SUMMARY_MAX);
+	len = norm_utf8_prefix(s, NORMALIZE_SUMMARY_MAX);
 	if ((*out = strndup(s, len)) == NULL)
 		return E_FAIL;
 	return 0;
@@ -1834,3 +755,4 @@ normalize_count(const struct normalizer *n)
 {
 	return n->next;
 }
+

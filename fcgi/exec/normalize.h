@@ -32,6 +32,8 @@ enum normalize_mode {
 	NORMALIZE_CLAUDE,		/* Claude Code stream-json (and SCRIPT, AMP) */
 	NORMALIZE_PLAIN,		/* stdout lines -> system_message */
 	NORMALIZE_PLAIN_ASSISTANT,	/* stdout lines -> assistant_message */
+	NORMALIZE_ACP,			/* Agent Client Protocol (Gemini, Qwen) */
+	NORMALIZE_CODEX,		/* Codex app-server JSON-RPC */
 	NORMALIZE__MAX
 };
 
@@ -44,8 +46,8 @@ struct normalizer;
 
 /*
  * The mode for an executors-file log_format name: "claude_stream_json",
- * "plain", "plain_assistant". Formats the file may name whose normalizer
- * is not written yet ("codex_jsonrpc", "acp", "cursor_stream_json",
+ * "plain", "plain_assistant", "acp", "codex_jsonrpc". Formats the file
+ * may name whose normalizer is not written yet ("cursor_stream_json",
  * "droid_stream_json", "opencode_share") set *out to NORMALIZE_PLAIN and
  * return E_UNSUPPORTED; anything else is E_INVAL.
  */

@@ -15,6 +15,7 @@
 #include "cache.h"
 #include "db.h"
 #include "db_runs.h"
+#include "driver.h"
 #include "err.h"
 #include "executors.h"
 #include "jsonx.h"
@@ -46,7 +47,18 @@ struct run {
 	struct proclog		 log;
 	struct normalizer	*norm;
 	int			 is_agent;
+	struct spawn		*sp;
+	struct driver		*drv;		/* a conversation, else NULL */
+	long			 hs_ms;		/* its handshake bound */
+	int64_t			 hs_deadline;
+	char			*drv_line;	/* a long line's pieces so far */
+	size_t			 drv_len;
 };
+
+/* The earlier turns given to an agent that cannot reload its session. */
+#define RUNNER_HISTORY_MAX	(512 * 1024)
+/* A stdout line the driver reads whole (a longer one is skipped). */
+#define RUNNER_DRIVER_LINE_MAX	(8 * 1024 * 1024)
 
 static int64_t
 now_ms(void)
@@ -66,10 +78,11 @@ board_touched(const struct run *r)
 	notify_send(NOTIFY_PROCS, r->attempt);
 }
 
-static int
-on_line(void *arg, enum spawn_stream s, const char *line, size_t len, int eol)
+/* Store one output line and feed it to the normalizer. */
+static void
+log_line(struct run *r, enum spawn_stream s, const char *line, size_t len,
+    int eol)
 {
-	struct run	*r = arg;
 	json_object	*ops = NULL;
 	const char	*sid;
 	char		*text;
@@ -78,27 +91,110 @@ on_line(void *arg, enum spawn_stream s, const char *line, size_t len, int eol)
 	if ((text = malloc(len + 2)) != NULL) {
 		memcpy(text, line, len);
 		if (eol)
-			text[len++] = '\n';
+			text[len] = '\n';
 		proclog_add(&r->log, s == SPAWN_STDOUT ? "Stdout" : "Stderr",
-		    text, len);
+		    text, len + (eol ? 1 : 0));
 		free(text);
 	}
 	if (r->norm != NULL && normalize_feed(&ops, r->norm, s == SPAWN_STDOUT ?
-	    NORMALIZE_STDOUT : NORMALIZE_STDERR, line, eol ? len - 1 : len,
-	    now_ms()) == 0) {
+	    NORMALIZE_STDOUT : NORMALIZE_STDERR, line, len, now_ms()) == 0) {
 		json_object_put(ops);	/* recomputed from raw logs on read */
 		if ((sid = normalize_take_session_id(r->norm)) != NULL)
 			db_run_session_id(r->db, r->id, sid);
 	}
-	return 0;
 }
 
+/*
+ * Send the driver's messages: each one line on the agent's stdin and,
+ * as {"swarm_sent": message}, one Stdout line of the log (the
+ * normalizer shows the prompt from it, and the raw log is the whole
+ * conversation). A message the agent cannot take any more (it closed
+ * stdin) is dropped: its exit tells the rest.
+ */
 static void
+drive_send(struct run *r, json_object *msgs)
+{
+	json_object	*m;
+	const char	*s;
+	char		*buf, *logged;
+	size_t		 i, n, len, llen;
+
+	n = msgs != NULL ? json_object_array_length(msgs) : 0;
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(msgs, i);
+		if ((s = jsonx_render(m, &len)) == NULL ||
+		    (buf = malloc(len + 1)) == NULL)
+			continue;
+		memcpy(buf, s, len);
+		buf[len] = '\n';
+		if (r->sp != NULL)
+			(void)spawn_write(r->sp, buf, len + 1);
+		free(buf);
+		if (driver_log_line(&logged, &llen, m) == 0) {
+			log_line(r, SPAWN_STDOUT, logged, llen, 1);
+			free(logged);
+		}
+	}
+}
+
+/* A whole stdout line for the driver (pieces of a long one joined). */
+static void
+drive_line(struct run *r, const char *line, size_t len, int eol)
+{
+	json_object	*msgs = NULL;
+	char		*nb;
+
+	if (!eol || r->drv_len > 0) {
+		if (r->drv_len + len > RUNNER_DRIVER_LINE_MAX) {
+			free(r->drv_line);
+			r->drv_line = NULL;
+			r->drv_len = RUNNER_DRIVER_LINE_MAX + 1; /* skip it */
+		} else if (r->drv_len <= RUNNER_DRIVER_LINE_MAX) {
+			if ((nb = realloc(r->drv_line, r->drv_len + len + 1)) ==
+			    NULL)
+				return;
+			memcpy(nb + r->drv_len, line, len);
+			r->drv_line = nb;
+			r->drv_len += len;
+		}
+		if (!eol)
+			return;
+		if (r->drv_len <= RUNNER_DRIVER_LINE_MAX &&
+		    driver_feed(r->drv, r->drv_line, r->drv_len, &msgs) == 0)
+			drive_send(r, msgs);
+		free(r->drv_line);
+		r->drv_line = NULL;
+		r->drv_len = 0;
+	} else if (driver_feed(r->drv, line, len, &msgs) == 0)
+		drive_send(r, msgs);
+	json_object_put(msgs);
+}
+
+static int
+on_line(void *arg, enum spawn_stream s, const char *line, size_t len, int eol)
+{
+	struct run	*r = arg;
+
+	log_line(r, s, line, len, eol);
+	if (r->drv == NULL || s != SPAWN_STDOUT)
+		return 0;
+	if (driver_state(r->drv) == DRIVER_RUNNING)
+		drive_line(r, line, len, eol);
+	/* The conversation is over: the agent does not exit by itself. */
+	return driver_state(r->drv) != DRIVER_RUNNING;
+}
+
+static int
 on_tick(void *arg)
 {
 	struct run	*r = arg;
 
 	proclog_flush(&r->log, 0);
+	if (r->drv == NULL)
+		return 0;
+	if (driver_handshaking(r->drv) && now_ms() >= r->hs_deadline)
+		driver_timeout(r->drv, r->hs_ms);
+	return driver_state(r->drv) != DRIVER_RUNNING;
 }
 
 /* A line in the log that the runner itself writes (stderr kind). */
@@ -168,7 +264,84 @@ argv_free(char **argv)
 	free(argv);
 }
 
-/* What to run for a coding-agent action: cmd and the stdin to feed. */
+/*
+ * The earlier turns of the attempt as JSON lines ({"user": prompt},
+ * {"assistant": summary}), for the resume prompt of an agent that cannot
+ * reload its session; at most RUNNER_HISTORY_MAX bytes, the newest kept.
+ * NULL when there are none (or on error). Caller frees.
+ */
+static char *
+run_history(struct run *r)
+{
+	json_object	*rows = NULL, *row, *o;
+	const char	*s, *keys[] = { "prompt", "summary" },
+			*as[] = { "user", "assistant" };
+	char		*out = NULL, *cut;
+	size_t		 i, k, n, len = 0, l;
+	FILE		*f;
+
+	if (db_run_history(r->db, &rows, r->attempt, r->id) != 0)
+		return NULL;
+	if ((f = open_memstream(&out, &len)) == NULL) {
+		json_object_put(rows);
+		return NULL;
+	}
+	n = json_object_array_length(rows);
+	for (i = 0; i < n; i++) {
+		row = json_object_array_get_idx(rows, i);
+		for (k = 0; k < 2; k++) {
+			if ((s = jsonx_get_str(row, keys[k])) == NULL ||
+			    (o = json_object_new_object()) == NULL)
+				continue;
+			if (jsonx_add_str(o, as[k], s) == 0 &&
+			    (s = jsonx_render(o, &l)) != NULL)
+				fprintf(f, "%s\n", s);
+			json_object_put(o);
+		}
+	}
+	json_object_put(rows);
+	if (fclose(f) != 0 || len == 0) {
+		free(out);
+		return NULL;
+	}
+	if (len > RUNNER_HISTORY_MAX &&
+	    (cut = memchr(out + len - RUNNER_HISTORY_MAX, '\n',
+	    RUNNER_HISTORY_MAX)) != NULL)
+		memmove(out, cut + 1, strlen(cut + 1) + 1);
+	return out;
+}
+
+/* The driver of a conversation agent (ACP, Codex app-server). */
+static int
+agent_driver(struct run *r, const struct exec_cmd *cmd, const char *prompt,
+    const char *session_id)
+{
+	struct driver_config	 c;
+	char			*history = NULL;
+	int			 rc;
+
+	memset(&c, 0, sizeof(c));
+	c.delivery = cmd->delivery;
+	c.executor = cmd->executor;
+	c.cwd = r->worktree;
+	c.prompt = prompt;
+	c.session_id = session_id;
+	c.settings = cmd->settings;
+	if (session_id != NULL && cmd->delivery == EXEC_DELIVER_ACP)
+		c.history = history = run_history(r);
+	rc = driver_new(&r->drv, &c);
+	free(history);
+	if (rc != 0)
+		say(r, "Failed to start execution: cannot drive %s (%s)",
+		    cmd->executor, executors_delivery_name(cmd->delivery));
+	return rc;
+}
+
+/*
+ * What to run for a coding-agent action: cmd, and the stdin to feed
+ * (stdin, stream_json) or the driver to hold the conversation (acp,
+ * jsonrpc_codex: r->drv).
+ */
 static int
 agent_command(struct run *r, json_object *typ, int follow_up,
     struct exec_cmd **cmd, char **input)
@@ -227,12 +400,42 @@ agent_command(struct run *r, json_object *typ, int follow_up,
 		}
 		json_object_put(msgs);
 		return 0;
+	case EXEC_DELIVER_JSONRPC_CODEX:
+	case EXEC_DELIVER_ACP:
+		return agent_driver(r, *cmd, prompt, follow_up ?
+		    jsonx_get_str(typ, "session_id") : NULL);
 	default:
 		say(r, "Failed to start execution: %s speaks %s, which this "
 		    "node's runner cannot drive; choose another executor",
 		    (*cmd)->executor, executors_delivery_name((*cmd)->delivery));
 		return E_UNSUPPORTED;
 	}
+}
+
+/*
+ * The end of a driven conversation: its result is the exit code (0 or
+ * 1), as the original records the executor's exit signal; a failure the
+ * agent's output does not show gets a log line.
+ */
+static long long
+drive_result(struct run *r, int status)
+{
+	switch (driver_state(r->drv)) {
+	case DRIVER_DONE_OK:
+		return 0;
+	case DRIVER_DONE_FAIL:
+		if (!driver_reason_shown(r->drv))
+			say(r, "%s", driver_reason(r->drv));
+		return 1;
+	default:
+		break;
+	}
+	/* It ended on its own (or was stopped) mid-conversation. */
+	if (!WIFEXITED(status))
+		return -1;
+	say(r, "the agent exited with code %d before the conversation ended",
+	    WEXITSTATUS(status));
+	return WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
 }
 
 /*
@@ -245,7 +448,7 @@ run_one(struct run *r, char final[16], int *committed)
 	struct spawn_opts	 o;
 	struct spawn		 sp;
 	struct exec_cmd		*cmd = NULL;
-	json_object		*typ;
+	json_object		*typ, *msgs = NULL;
 	enum normalize_mode	 mode = NORMALIZE_PLAIN;
 	const char		*type, *script, *context = NULL;
 	char			 before[41] = "", after[41] = "", msg[256],
@@ -296,6 +499,15 @@ run_one(struct run *r, char final[16], int *committed)
 	o.env_set = cmd != NULL ? (const char *const *)cmd->env_set : NULL;
 	o.input = input;
 	o.input_len = input != NULL ? strlen(input) : 0;
+	o.interactive = r->drv != NULL;
+	/* The driver's first messages; it may fail before any (no rollout). */
+	if (r->drv != NULL && (driver_start(r->drv, &msgs) != 0 ||
+	    driver_state(r->drv) != DRIVER_RUNNING)) {
+		say(r, "Failed to start execution: %s",
+		    driver_state(r->drv) == DRIVER_DONE_FAIL ?
+		    driver_reason(r->drv) : "cannot start the conversation");
+		goto done;
+	}
 	if ((rc = spawn_start(&sp, &o)) != 0) {
 		say(r, "Failed to start execution: %s: %s", o.argv[0],
 		    rc == E_NOTFOUND ? "command not found (setup required)" :
@@ -308,9 +520,18 @@ run_one(struct run *r, char final[16], int *committed)
 		spawn_stop_group(sp.pid, 2000);
 	notify_send(NOTIFY_PROCS, r->attempt);
 	ran = 1;
+	r->sp = &sp;
+	if (r->drv != NULL) {
+		r->hs_ms = driver_handshake_ms();
+		r->hs_deadline = now_ms() + r->hs_ms;
+		drive_send(r, msgs);
+	}
 	spawn_wait(&sp, on_line, on_tick, r, &status);
+	r->sp = NULL;
 	spawn_clear(&sp);
-	if (WIFEXITED(status))
+	if (r->drv != NULL)
+		exit_code = drive_result(r, status);
+	else if (WIFEXITED(status))
 		exit_code = WEXITSTATUS(status);
 done:
 	if (r->is_agent && r->norm != NULL &&
@@ -349,6 +570,12 @@ done:
 	board_touched(r);
 	normalize_free(r->norm);
 	r->norm = NULL;
+	driver_free(r->drv);
+	r->drv = NULL;
+	free(r->drv_line);
+	r->drv_line = NULL;
+	r->drv_len = 0;
+	json_object_put(msgs);
 	proclog_clear(&r->log);
 	exec_cmd_free(cmd);
 	argv_free(argv);

@@ -68,16 +68,20 @@ spawn_start(struct spawn *sp, const struct spawn_opts *o)
 {
 	int	 out[2] = { -1, -1 }, err[2] = { -1, -1 }, in[2] = { -1, -1 };
 	int	 st[2] = { -1, -1 }, child_errno = 0, rc = E_FAIL, devnull = -1;
+	int	 piped = o->interactive || o->input != NULL;
 	ssize_t	 n;
 
 	memset(sp, 0, sizeof(*sp));
 	sp->fd[0] = sp->fd[1] = sp->in_fd = -1;
 	if (o->argv == NULL || o->argv[0] == NULL)
 		return E_FAIL;
+	if (!o->interactive && o->input != NULL &&
+	    o->input_len > SPAWN_INPUT_MAX)
+		return E_TOOBIG;
 	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
 	    pipe2(st, O_CLOEXEC) != 0)
 		goto out;
-	if (o->input != NULL) {
+	if (piped) {
 		if (pipe2(in, O_CLOEXEC) != 0)
 			goto out;
 	} else if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
@@ -85,8 +89,7 @@ spawn_start(struct spawn *sp, const struct spawn_opts *o)
 	if ((sp->pid = fork()) < 0)
 		goto out;
 	if (sp->pid == 0)
-		child_exec(o, out[1], err[1], o->input != NULL ? in[0] : devnull,
-		    st[1]);
+		child_exec(o, out[1], err[1], piped ? in[0] : devnull, st[1]);
 	close(st[1]);
 	st[1] = -1;
 	/* EOF: exec worked (CLOEXEC); an int: the child's errno. */
@@ -104,16 +107,27 @@ spawn_start(struct spawn *sp, const struct spawn_opts *o)
 	sp->fd[0] = out[0];
 	sp->fd[1] = err[0];
 	out[0] = err[0] = -1;
-	if (o->input != NULL) {
+	if (piped) {
 		sp->in_fd = in[1];
 		in[1] = -1;
 		fcntl(sp->in_fd, F_SETFL, O_NONBLOCK);
-		sp->input = o->input;
-		sp->input_len = o->input_len;
 	}
 	fcntl(sp->fd[0], F_SETFL, O_NONBLOCK);
 	fcntl(sp->fd[1], F_SETFL, O_NONBLOCK);
+	/* The one-shot input: queued, then stdin closes behind it. */
+	if (!o->interactive && o->input != NULL) {
+		if (spawn_write(sp, o->input, o->input_len) != 0)
+			goto started;
+		spawn_close_stdin(sp);
+	}
 	rc = 0;
+	goto out;
+started:
+	/* Started but its input could not be queued: end it. */
+	spawn_stop_group(sp->pid, 200);
+	waitpid(sp->pid, NULL, 0);
+	sp->pid = 0;
+	spawn_clear(sp);
 out:
 	if (out[0] >= 0) close(out[0]);
 	if (out[1] >= 0) close(out[1]);
@@ -125,6 +139,89 @@ out:
 	if (st[1] >= 0) close(st[1]);
 	if (devnull >= 0) close(devnull);
 	return rc;
+}
+
+/* Close the stdin pipe and drop what was not written. */
+static void
+stdin_close_now(struct spawn *sp)
+{
+	if (sp->in_fd >= 0)
+		close(sp->in_fd);
+	sp->in_fd = -1;
+	free(sp->in_buf);
+	sp->in_buf = NULL;
+	sp->in_off = sp->in_len = sp->in_cap = 0;
+}
+
+/*
+ * Write what is queued without blocking; close stdin when asked to and
+ * all is written, or when the child no longer reads it (EPIPE).
+ */
+static void
+feed_stdin(struct spawn *sp)
+{
+	ssize_t	 n;
+
+	if (sp->in_fd < 0)
+		return;
+	while (sp->in_off < sp->in_len) {
+		n = write(sp->in_fd, sp->in_buf + sp->in_off,
+		    sp->in_len - sp->in_off);
+		if (n > 0)
+			sp->in_off += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else if (n < 0 && errno == EAGAIN)
+			return;
+		else {
+			stdin_close_now(sp);	/* EPIPE: it does not read */
+			return;
+		}
+	}
+	sp->in_off = sp->in_len = 0;
+	if (sp->in_closing)
+		stdin_close_now(sp);
+}
+
+int
+spawn_write(struct spawn *sp, const char *data, size_t len)
+{
+	size_t	 pending, cap;
+	char	*nb;
+
+	if (sp->in_fd < 0 || sp->in_closing)
+		return E_INVAL;
+	pending = sp->in_len - sp->in_off;
+	if (len > SPAWN_INPUT_MAX - pending)
+		return E_TOOBIG;
+	/* Written bytes at the front make room before the buffer grows. */
+	if (sp->in_off > 0) {
+		memmove(sp->in_buf, sp->in_buf + sp->in_off, pending);
+		sp->in_off = 0;
+		sp->in_len = pending;
+	}
+	if (sp->in_len + len > sp->in_cap) {
+		cap = sp->in_cap > 0 ? sp->in_cap : 4096;
+		while (cap < sp->in_len + len)
+			cap *= 2;
+		if ((nb = realloc(sp->in_buf, cap)) == NULL)
+			return E_FAIL;
+		sp->in_buf = nb;
+		sp->in_cap = cap;
+	}
+	memcpy(sp->in_buf + sp->in_len, data, len);
+	sp->in_len += len;
+	feed_stdin(sp);
+	return 0;
+}
+
+void
+spawn_close_stdin(struct spawn *sp)
+{
+	if (sp->in_fd < 0)
+		return;
+	sp->in_closing = 1;
+	feed_stdin(sp);
 }
 
 /* Deliver complete lines of stream s (all of it when at_eof). */
@@ -177,27 +274,6 @@ drain(struct spawn *sp, int s)
 	return 0;	/* buffer full: deliver, then read on */
 }
 
-static void
-feed_stdin(struct spawn *sp)
-{
-	ssize_t	 n;
-
-	while (sp->in_off < sp->input_len) {
-		n = write(sp->in_fd, sp->input + sp->in_off,
-		    sp->input_len - sp->in_off);
-		if (n > 0)
-			sp->in_off += (size_t)n;
-		else if (n < 0 && errno == EINTR)
-			continue;
-		else if (n < 0 && errno == EAGAIN)
-			return;
-		else
-			break;		/* EPIPE: the child does not read it */
-	}
-	close(sp->in_fd);
-	sp->in_fd = -1;
-}
-
 int
 spawn_wait(struct spawn *sp, spawn_line_fn fn, spawn_tick_fn tick, void *arg,
     int *status)
@@ -218,7 +294,8 @@ spawn_wait(struct spawn *sp, spawn_line_fn fn, spawn_tick_fn tick, void *arg,
 			n++;
 			open_fds++;
 		}
-		if (sp->in_fd >= 0) {
+		/* stdin only while something waits to be written */
+		if (sp->in_fd >= 0 && sp->in_off < sp->in_len) {
 			pfd[n].fd = sp->in_fd;
 			pfd[n].events = POLLOUT;
 			n++;
@@ -248,8 +325,8 @@ spawn_wait(struct spawn *sp, spawn_line_fn fn, spawn_tick_fn tick, void *arg,
 				sp->fd[i] = -1;
 			}
 		}
-		if (tick != NULL)
-			tick(arg);
+		if (tick != NULL && tick(arg) != 0)
+			stopped = 1;
 		if (stopped) {
 			/* The reader gave up: end the group, report a kill. */
 			if (!reaped) {
@@ -345,7 +422,6 @@ spawn_clear(struct spawn *sp)
 		sp->fd[i] = -1;
 		sp->buf[i] = NULL;
 	}
-	if (sp->in_fd >= 0)
-		close(sp->in_fd);
-	sp->in_fd = -1;
+	stdin_close_now(sp);
+	sp->in_closing = 0;
 }

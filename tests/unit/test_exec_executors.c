@@ -212,12 +212,14 @@ static const struct argv_case argv_cases[] = {
 	  "\"gemini-2.5-flash\",\"--yolo\",\"--allowed-tools\","
 	  "\"run_shell_command\",\"--experimental-acp\"]",
 	  "null", NPM_UNSET, "[\"NODE_NO_WARNINGS=1\"]", EXEC_DELIVER_ACP,
-	  EXEC_FOLLOW_PROTOCOL, EXEC_CAP_SESSION_FORK, "{}" },
+	  EXEC_FOLLOW_PROTOCOL, EXEC_CAP_SESSION_FORK,
+	  "{\"permissions\":\"allow\"}" },
 	{ "GEMINI", NULL, "sess",
 	  "[\"npx\",\"-y\",\"@google/gemini-cli@0.16.0\",\"--yolo\","
 	  "\"--allowed-tools\",\"run_shell_command\",\"--experimental-acp\"]",
 	  "null", NPM_UNSET, "[\"NODE_NO_WARNINGS=1\"]", EXEC_DELIVER_ACP,
-	  EXEC_FOLLOW_PROTOCOL, EXEC_CAP_SESSION_FORK, "{}" },
+	  EXEC_FOLLOW_PROTOCOL, EXEC_CAP_SESSION_FORK,
+	  "{\"permissions\":\"allow\"}" },
 	{ "CODEX", "APPROVALS", NULL,
 	  "[\"npx\",\"-y\",\"@openai/codex@0.63.0\",\"app-server\"]",
 	  "null", NPM_UNSET, "[\"NO_COLOR=1\",\"RUST_LOG=error\"]",
@@ -253,7 +255,8 @@ static const struct argv_case argv_cases[] = {
 	  "[\"npx\",\"-y\",\"@qwen-code/qwen-code@0.2.1\",\"--yolo\","
 	  "\"--experimental-acp\"]",
 	  "null", NPM_UNSET, "[\"NODE_NO_WARNINGS=1\"]", EXEC_DELIVER_ACP,
-	  EXEC_FOLLOW_PROTOCOL, EXEC_CAP_SESSION_FORK, "{}" },
+	  EXEC_FOLLOW_PROTOCOL, EXEC_CAP_SESSION_FORK,
+	  "{\"permissions\":\"allow\"}" },
 	{ "COPILOT", "GPT_5", "3f2a",
 	  "[\"npx\",\"-y\",\"@github/copilot@0.0.358\",\"--no-color\","
 	  "\"--log-level\",\"debug\",\"--log-dir\",\"/tmp/copilot-logs/x\","

@@ -183,6 +183,141 @@ spawn_stop_from_outside(void **state)
 	spawn_clear(&sp);
 }
 
+/* A conversation: each line the child prints gets the next line back. */
+struct talk {
+	struct spawn	*sp;
+	char		 text[512];
+	int		 replies;
+	int		 ticks;
+	int		 stop_at_tick;	/* tick returns 1 then */
+};
+
+static int
+talk_line(void *arg, enum spawn_stream s, const char *line, size_t len,
+    int eol)
+{
+	struct talk	*t = arg;
+
+	snprintf(t->text + strlen(t->text), sizeof(t->text) - strlen(t->text),
+	    "%c:%.*s\n", s == SPAWN_STDOUT ? 'o' : 'e', (int)len, line);
+	if (s != SPAWN_STDOUT)
+		return 0;
+	if (len == 5 && memcmp(line, "got a", 5) == 0)
+		assert_int_equal(spawn_write(t->sp, "b\n", 2), 0);
+	else if (len == 5 && memcmp(line, "got b", 5) == 0) {
+		spawn_close_stdin(t->sp);
+		/* Closed: nothing more is taken. */
+		assert_int_equal(spawn_write(t->sp, "c\n", 2), E_INVAL);
+	}
+	t->replies++;
+	return 0;
+}
+
+static int
+talk_tick(void *arg)
+{
+	struct talk	*t = arg;
+
+	t->ticks++;
+	return t->stop_at_tick > 0 && t->ticks >= t->stop_at_tick;
+}
+
+static void
+spawn_interactive_stdin(void **state)
+{
+	const char *const argv[] = { "sh", "-c",
+	    "while read l; do echo \"got $l\"; done; echo eof", NULL };
+	struct spawn_opts o = { .argv = argv, .interactive = 1,
+	    .input = "ignored\n", .input_len = 8 };
+	struct spawn	 sp;
+	struct talk	 t = { .sp = &sp };
+	int		 status;
+
+	(void)state;
+	assert_int_equal(spawn_start(&sp, &o), 0);
+	/* Nothing is written until asked: the shell waits for its line. */
+	assert_int_equal(spawn_write(&sp, "a\n", 2), 0);
+	assert_int_equal(spawn_wait(&sp, talk_line, talk_tick, &t, &status),
+	    0);
+	spawn_clear(&sp);
+	assert_string_equal(t.text, "o:got a\no:got b\no:eof\n");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+spawn_interactive_buffers_big_writes(void **state)
+{
+	/* More than a pipe holds: the rest waits in our buffer, and is
+	 * written as the child reads (sleep first, so it does not read). */
+	const char *const argv[] = { "sh", "-c",
+	    "sleep 0.3; wc -c", NULL };
+	struct spawn_opts o = { .argv = argv, .interactive = 1 };
+	struct spawn	 sp;
+	struct lines	 l = { .stop_after = 0 };
+	char		*big;
+	size_t		 n = 1024 * 1024;
+	int		 status;
+
+	(void)state;
+	assert_non_null(big = malloc(n));
+	memset(big, 'x', n);
+	assert_int_equal(spawn_start(&sp, &o), 0);
+	assert_int_equal(spawn_write(&sp, big, n), 0);
+	assert_true(sp.in_len - sp.in_off > 0);	/* not all taken yet */
+	assert_int_equal(spawn_write(&sp, big, 10), 0);
+	/* Past the limit of pending bytes: refused, nothing queued. */
+	assert_int_equal(spawn_write(&sp, big, SPAWN_INPUT_MAX), E_TOOBIG);
+	spawn_close_stdin(&sp);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(spawn_wait(&sp, collect, NULL, &l, &status), 0);
+	spawn_clear(&sp);
+	free(big);
+	assert_string_equal(l.text, "o:1048586\n");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+spawn_tick_stops_group(void **state)
+{
+	/* The child never answers; the tick gives up (a handshake timeout)
+	 * and the group is stopped. */
+	const char *const argv[] = { "sh", "-c", "sleep 300 & cat", NULL };
+	struct spawn_opts o = { .argv = argv, .interactive = 1 };
+	struct spawn	 sp;
+	struct talk	 t = { .sp = &sp, .stop_at_tick = 3 };
+	int		 status;
+	pid_t		 pgid;
+
+	(void)state;
+	assert_int_equal(spawn_start(&sp, &o), 0);
+	pgid = sp.pid;
+	assert_int_equal(spawn_wait(&sp, talk_line, talk_tick, &t, &status),
+	    0);
+	spawn_clear(&sp);
+	assert_int_equal(t.ticks, 3);
+	assert_true(WIFSIGNALED(status));
+	assert_false(spawn_group_alive(pgid));
+}
+
+static void
+spawn_write_needs_a_pipe(void **state)
+{
+	const char *const argv[] = { "true", NULL };
+	struct spawn_opts o = { .argv = argv };
+	struct spawn	 sp;
+	struct lines	 l = { .stop_after = 0 };
+	int		 status;
+
+	(void)state;
+	assert_int_equal(spawn_start(&sp, &o), 0);
+	/* stdin is /dev/null: there is nothing to write to. */
+	assert_int_equal(spawn_write(&sp, "x", 1), E_INVAL);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(spawn_wait(&sp, collect, NULL, &l, &status), 0);
+	spawn_clear(&sp);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int
 main(void)
 {
@@ -193,6 +328,10 @@ main(void)
 		cmocka_unit_test(spawn_long_lines_split),
 		cmocka_unit_test(spawn_reader_stop_kills_group),
 		cmocka_unit_test(spawn_stop_from_outside),
+		cmocka_unit_test(spawn_interactive_stdin),
+		cmocka_unit_test(spawn_interactive_buffers_big_writes),
+		cmocka_unit_test(spawn_tick_stops_group),
+		cmocka_unit_test(spawn_write_needs_a_pipe),
 	};
 
 	return cmocka_run_group_tests_name("exec_spawn", tests, NULL, NULL);
