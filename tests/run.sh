@@ -24,10 +24,12 @@
 # SWARM_GITHUB_TOKEN point swarm-node at it, GITHUB_STANDIN_URL tells the
 # tests where it is.
 #
-# Swarm: a hive (SWARM_ROLE=hive) and a second node (node-b) start beside
-# the main stack, each a contrib/swarm-stack under the temp dir with its own
-# MariaDB and free ports; the main stack is node-a, linked to the hive with
-# VK_* settings. The tests find them through SWARM_HIVE_* and SWARM_NODE_B_*.
+# Swarm: a hive (SWARM_ROLE=hive) and two nodes linked to it with the
+# original's VK_* settings (node-a, node-b) start beside the main stack, each
+# a contrib/swarm-stack under the temp dir with its own MariaDB and free
+# ports. The main stack stays a node without a hive (local-first), as every
+# other test expects. The tests find the swarm through SWARM_HIVE_* and
+# SWARM_NODE_A_*/SWARM_NODE_B_*.
 set -u
 set -o pipefail
 
@@ -69,9 +71,11 @@ finish() {
             printf 'swarm-stack stop failed\n'
     fi
     if [ "$SWARM_STARTED" = 1 ] && [ -d "$DIR" ]; then
-        note "stopping node-b and the hive"
-        SWARM_CONF=/dev/null SWARM_VAR="$DIR/node-b" timeout --foreground 90 contrib/swarm-stack stop 2>&1 ||
-            printf 'swarm-stack stop (node-b) failed\n'
+        note "stopping node-a, node-b and the hive"
+        for n in node-a node-b; do
+            SWARM_CONF=/dev/null SWARM_VAR="$DIR/$n" timeout --foreground 90 contrib/swarm-stack stop 2>&1 ||
+                printf 'swarm-stack stop (%s) failed\n' "$n"
+        done
         SWARM_CONF=/dev/null SWARM_ROLE=hive SWARM_VAR="$DIR/hive" timeout --foreground 90 \
             contrib/swarm-stack stop 2>&1 || printf 'swarm-stack stop (hive) failed\n'
     fi
@@ -149,18 +153,19 @@ if [ "$BUILD_OK" != 1 ]; then
     exit 1
 fi
 
-# Six distinct free loopback ports (all held open while choosing): the main
-# stack (node-a), the hive and node-b, http and https each.
+# Eight distinct free loopback ports (all held open while choosing): the main
+# stack, the hive, node-a and node-b, http and https each.
 PORTS=$(node -e '
 const net = require("net");
-const s = Array.from({ length: 6 }, () => net.createServer());
+const s = Array.from({ length: 8 }, () => net.createServer());
 let n = 0;
 for (const x of s) x.listen(0, "127.0.0.1", () => {
   if (++n < s.length) return;
   console.log(s.map((y) => y.address().port).join(" "));
   for (const y of s) y.close();
 });') || { step_failed "picking free ports"; exit 1; }
-read -r HTTP_PORT HTTPS_PORT HIVE_PORT HIVE_TLS_PORT NODE_B_PORT NODE_B_TLS_PORT <<<"$PORTS"
+read -r HTTP_PORT HTTPS_PORT HIVE_PORT HIVE_TLS_PORT NODE_A_PORT NODE_A_TLS_PORT NODE_B_PORT \
+    NODE_B_TLS_PORT <<<"$PORTS"
 
 # The GitHub stand-in on its own free loopback port (it reports the port).
 GITHUB_TOKEN_FOR_TESTS=test-token
@@ -219,9 +224,8 @@ node_swarm_env() { # NAME PORT KEY
         VK_NODE_PUBLIC_URL="http://127.0.0.1:$2" VK_CONNECTION_TOKEN_SECRET="$HIVE_SECRET" \
         SWARM_HIVE_SYNC_INTERVAL_MS=300
 }
-mapfile -t NODE_A_SWARM < <(node_swarm_env node-a "$HTTP_PORT" "$KEY_A")
+mapfile -t NODE_A_SWARM < <(node_swarm_env node-a "$NODE_A_PORT" "$KEY_A")
 mapfile -t NODE_B_SWARM < <(node_swarm_env node-b "$NODE_B_PORT" "$KEY_B")
-STACK_ENV+=("${NODE_A_SWARM[@]}")
 # ---- end swarm
 
 note "starting the stack in $DIR (http $HTTP_PORT, https $HTTPS_PORT)"
@@ -234,17 +238,23 @@ if ! env "${STACK_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start; t
     exit 1
 fi
 
-# ---- swarm: node-b, as the main stack but its own state and ports.
-note "starting node-b in $DIR/node-b (http $NODE_B_PORT)"
-if ! env "${STACK_ENV[@]}" SWARM_VAR="$DIR/node-b" SWARM_HTTP_PORT="$NODE_B_PORT" \
-    SWARM_HTTPS_PORT="$NODE_B_TLS_PORT" "${NODE_B_SWARM[@]}" \
-    timeout --foreground 180 contrib/swarm-stack start; then
-    step_failed "starting node-b"
-    for f in "$DIR"/node-b/log/*; do
-        [ -s "$f" ] && { printf -- '--- %s ---\n' "$f"; tail -n 40 "$f"; }
-    done
-    exit 1
-fi
+# ---- swarm: node-a and node-b, as the main stack with their own state,
+# ports and VK_* settings.
+start_swarm_node() { # NAME PORT TLS_PORT ENV...
+    local name=$1 port=$2 tls=$3
+    shift 3
+    note "starting $name in $DIR/$name (http $port)"
+    if ! env "${STACK_ENV[@]}" SWARM_VAR="$DIR/$name" SWARM_HTTP_PORT="$port" \
+        SWARM_HTTPS_PORT="$tls" SWARM_WORKERS=3 "$@" timeout --foreground 180 contrib/swarm-stack start; then
+        step_failed "starting $name"
+        for f in "$DIR/$name"/log/*; do
+            [ -s "$f" ] && { printf -- '--- %s ---\n' "$f"; tail -n 40 "$f"; }
+        done
+        exit 1
+    fi
+}
+start_swarm_node node-a "$NODE_A_PORT" "$NODE_A_TLS_PORT" "${NODE_A_SWARM[@]}"
+start_swarm_node node-b "$NODE_B_PORT" "$NODE_B_TLS_PORT" "${NODE_B_SWARM[@]}"
 # ---- end swarm
 
 # Where the stack keeps its pid files and sockets (robustness and shutdown
@@ -326,8 +336,9 @@ env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$
     SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
     SWARM_HIVE_URL="$HIVE_URL" SWARM_HIVE_VAR="$DIR/hive" SWARM_HIVE_ORG="$HIVE_ORG" \
     SWARM_HIVE_ADMIN_TOKEN_FILE="$DIR/hive/hive-admin-token" SWARM_HIVE_SECRET="$HIVE_SECRET" \
-    SWARM_HIVE_WINDOW="$HIVE_WINDOW" SWARM_NODE_B_URL="http://127.0.0.1:$NODE_B_PORT" \
-    SWARM_NODE_B_VAR="$DIR/node-b" SWARM_HIVE_HTTPS_PORT="$HIVE_TLS_PORT" \
+    SWARM_HIVE_WINDOW="$HIVE_WINDOW" SWARM_HIVE_HTTPS_PORT="$HIVE_TLS_PORT" \
+    SWARM_NODE_A_URL="http://127.0.0.1:$NODE_A_PORT" SWARM_NODE_A_VAR="$DIR/node-a" \
+    SWARM_NODE_B_URL="http://127.0.0.1:$NODE_B_PORT" SWARM_NODE_B_VAR="$DIR/node-b" \
     timeout --foreground 420 node --experimental-websocket --no-warnings=ExperimentalWarning \
     --test --test-reporter=spec --test-concurrency=1 "${E2E[@]}" 2>&1 |
     tee "$LOGS/e2e.log"
@@ -346,7 +357,8 @@ if [ "$e2e_rc" -ne 0 ] && [ $((e2e_fail + e2e_cancel)) -eq 0 ]; then
 fi
 if [ "$e2e_rc" -ne 0 ] || [ $((e2e_fail + e2e_cancel)) -ne 0 ]; then
     for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log" "$LOGS/github-standin.log" \
-        "$DIR/hive/log/swarm-hive.log" "$DIR/node-b/log/swarm-node.log"; do
+        "$DIR/hive/log/swarm-hive.log" "$DIR/node-a/log/swarm-node.log" \
+        "$DIR/node-b/log/swarm-node.log"; do
         [ -s "$f" ] && { printf -- '--- last 40 lines of %s ---\n' "$f"; tail -n 40 "$f"; }
     done
 fi

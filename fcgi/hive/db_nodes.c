@@ -98,18 +98,23 @@ int
 db_node_heartbeat(struct db *db, const char *id, const char *org_id,
     const char *status)
 {
-	/* updated_at is left alone: it tracks changes, not liveness. */
+	/*
+	 * updated_at is left alone: it tracks changes, not liveness. A
+	 * heartbeat within a second of the last one with the same status
+	 * writes nothing (no log flush, no row lock held to commit): the
+	 * window is seconds wide, and a busy node may beat often.
+	 */
 	static const char sql[] = "UPDATE nodes SET status = ?, "
 	    "last_heartbeat_at = UTC_TIMESTAMP(6), disconnected_at = NULL "
-	    "WHERE id = ? AND organization_id = ?";
-	struct db_param	 p[] = { DB_STR(status), DB_STR(id), DB_STR(org_id) };
+	    "WHERE id = ? AND organization_id = ? AND (status <> ? OR "
+	    "last_heartbeat_at IS NULL OR disconnected_at IS NOT NULL OR "
+	    "last_heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)";
+	struct db_param	 p[] = { DB_STR(status), DB_STR(id), DB_STR(org_id),
+	    DB_STR(status) };
 	unsigned long long n = 0;
 	int		 rc;
 
-	/*
-	 * Two heartbeats in the same microsecond change nothing; "affected"
-	 * would say 0 although the node exists: count matched rows instead.
-	 */
+	/* Nothing changed: the node exists (in org) or it does not. */
 	if ((rc = db_exec(db, sql, p, DB_NPARAMS(p), &n)) != 0)
 		return rc;
 	if (n > 0)

@@ -184,10 +184,14 @@ project_list(struct req *rq, struct reply *rp)
 	json_object	*arr;
 	int		 rc;
 
-	/* Swarm mode: remote projects come and go with a pull. */
+	/*
+	 * Swarm mode: remote projects come and go with a pull, so this read
+	 * must reach a worker: the list is not left in the nginx cache.
+	 */
 	if (hive_enabled())
 		hive_sync(rq->db, 0);
-	board_cache_projects(rp);
+	else
+		board_cache_projects(rp);
 	if ((rc = db_project_list(rq->db, &arr)) != 0)
 		return reply_err(rp, rc, NULL);
 	return reply_data(rp, arr);

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { HIVE, hive, hiveFails, hiveOk, hiveSnapshot, newOrg, registerNode } from './lib/swarm.mjs';
-import { api, assertDbUnchanged, dbSnapshot, fails, noTypeBody, randomUuid } from './lib/stack.mjs';
+import { HIVE, hive, hiveFails, hiveOk, hiveSnapshot, newOrg, nodeA, nodeASql,
+	registerNode } from './lib/swarm.mjs';
+import { api, assertDbUnchanged, dbSnapshot, fails, noTypeBody, ok, randomUuid } from './lib/stack.mjs';
 
 let s;
 const U = randomUuid();	// unknown everywhere
@@ -148,21 +149,34 @@ describe('bad input on every hive route', () => {
 	});
 });
 
-describe('bad input on the node swarm routes', () => {
+describe('the node swarm routes', () => {
 	test('link, link/create and unlink refuse bad input and change nothing', async () => {
-		const before = dbSnapshot();
-		fails(await api('POST', `/api/projects/${U}/link`, { json: { remote_project_id: 'x' } }), 400,
+		const snap = () => nodeASql('SELECT (SELECT COUNT(*) FROM projects), (SELECT COUNT(*) FROM tasks); ' +
+		    'CHECKSUM TABLE projects, tasks EXTENDED');
+		const before = snap();
+		fails(await nodeA('POST', `/api/projects/${U}/link`, { json: { remote_project_id: 'x' } }), 400,
 		    "field 'remote_project_id' must be a UUID");
-		fails(await api('POST', `/api/projects/${U}/link`, { json: {} }), 400,
+		fails(await nodeA('POST', `/api/projects/${U}/link`, { json: {} }), 400,
 		    "field 'remote_project_id' is required");
-		fails(await api('POST', `/api/projects/${U}/link`, { json: { remote_project_id: U } }), 404,
+		fails(await nodeA('POST', `/api/projects/${U}/link`, { json: { remote_project_id: U } }), 404,
 		    'project not found');
-		fails(await api('POST', `/api/projects/${U}/link/create`, { json: { organization_id: 'x', name: 'n' } }),
+		fails(await nodeA('POST', `/api/projects/${U}/link/create`, { json: { organization_id: 'x', name: 'n' } }),
 		    400, "field 'organization_id' must be a UUID");
-		fails(await api('POST', `/api/projects/${U}/link/create`, { json: { organization_id: U } }),
+		fails(await nodeA('POST', `/api/projects/${U}/link/create`, { json: { organization_id: U } }),
 		    400, "field 'name' is required");
-		fails(await api('DELETE', `/api/projects/${U}/link`), 404, 'project not found');
-		fails(await api('DELETE', '/api/projects/nope/link'), 400, 'invalid id');
-		assertDbUnchanged(before, 'swarm routes');
+		fails(await nodeA('DELETE', `/api/projects/${U}/link`), 404, 'project not found');
+		fails(await nodeA('DELETE', '/api/projects/nope/link'), 400, 'invalid id');
+		assert.deepEqual(snap(), before);
+	});
+
+	test('a node without a hive works alone and says so on the swarm routes', async () => {
+		const before = dbSnapshot();
+		fails(await api('POST', `/api/projects/${U}/link`, { json: { remote_project_id: U } }), 409,
+		    'this node is not connected to a hive (set VK_HIVE_URL and VK_NODE_API_KEY)');
+		fails(await api('DELETE', `/api/projects/${U}/link`), 409, /not connected to a hive/);
+		const u = ok(await api('GET', '/api/unified-projects'));
+		assert.deepEqual(u.remote_by_node, []);
+		assert.ok(Array.isArray(u.local));
+		assertDbUnchanged(before, 'swarm routes without a hive');
 	});
 });

@@ -272,6 +272,32 @@ router_match_first_wins(void **state)
 	assert_int_equal(router_match(&m, r, 0, M_GET, "/a/b"), ROUTE_NONE);
 }
 
+/* {sub} captures a second segment (the hive's link and assignment routes). */
+static void
+router_match_sub(void **state)
+{
+	static const struct route two[] = {
+		{ M_DELETE, "/hive/v1/nodes/{id}/projects/{sub}", NULL, 0 },
+		{ M_GET,    "/hive/v1/nodes/{id}",		NULL, 0 },
+	};
+	struct route_match	 m;
+
+	(void)state;
+	assert_int_equal(router_match(&m, two, 2, M_DELETE,
+	    "/hive/v1/nodes/" ID "/projects/abc"), 0);
+	assert_ptr_equal(m.route, &two[0]);
+	assert_int_equal(m.id_len, strlen(ID));
+	assert_memory_equal(m.id, ID, m.id_len);
+	assert_int_equal(m.sub_len, 3);
+	assert_memory_equal(m.sub, "abc", 3);
+	assert_int_equal(router_match(&m, two, 2, M_GET, "/hive/v1/nodes/" ID), 0);
+	assert_null(m.sub);
+	assert_int_equal(router_match(&m, two, 2, M_DELETE,
+	    "/hive/v1/nodes/" ID "/projects/"), ROUTE_NONE);
+	assert_int_equal(router_match(&m, two, 2, M_DELETE,
+	    "/hive/v1/nodes/" ID "/projects/a/b"), ROUTE_NONE);
+}
+
 static void
 router_method_names(void **state)
 {
@@ -318,6 +344,7 @@ main(void)
 		cmocka_unit_test(router_match_unknown),
 		cmocka_unit_test(router_match_prefix_only),
 		cmocka_unit_test(router_match_first_wins),
+		cmocka_unit_test(router_match_sub),
 		cmocka_unit_test(router_method_names),
 	};
 

@@ -7,7 +7,8 @@
 //   SWARM_HIVE_ADMIN_TOKEN_FILE the admin token
 //   SWARM_HIVE_SECRET           the connection token secret (base64)
 //   SWARM_HIVE_WINDOW           the heartbeat window, seconds
-//   SWARM_NODE_B_URL, SWARM_NODE_B_VAR   the second node
+//   SWARM_NODE_A_URL, SWARM_NODE_A_VAR   the nodes linked to the hive (the
+//   SWARM_NODE_B_URL, SWARM_NODE_B_VAR   main stack is a node without one)
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,22 +16,23 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { api, BASE } from './stack.mjs';
+import { api } from './stack.mjs';
 
 export const HIVE = (process.env.SWARM_HIVE_URL || '').replace(/\/+$/, '');
 export const HIVE_VAR = process.env.SWARM_HIVE_VAR || '';
 export const HIVE_ORG = process.env.SWARM_HIVE_ORG || '';
 export const HIVE_SECRET = process.env.SWARM_HIVE_SECRET || '';
 export const HIVE_WINDOW = Number(process.env.SWARM_HIVE_WINDOW || 90);
-export const NODE_A = BASE;
+export const NODE_A = (process.env.SWARM_NODE_A_URL || '').replace(/\/+$/, '');
+export const NODE_A_VAR = process.env.SWARM_NODE_A_VAR || '';
 export const NODE_B = (process.env.SWARM_NODE_B_URL || '').replace(/\/+$/, '');
 export const NODE_B_VAR = process.env.SWARM_NODE_B_VAR || '';
 export const ADMIN_TOKEN_FILE = process.env.SWARM_HIVE_ADMIN_TOKEN_FILE || '';
 export const CTL = path.resolve(path.dirname(new URL(import.meta.url).pathname),
     '../../../contrib/swarmctl');
 
-if (!HIVE || !NODE_B)
-	throw new Error('SWARM_HIVE_URL / SWARM_NODE_B_URL are not set: run through tests/run.sh');
+if (!HIVE || !NODE_A || !NODE_B)
+	throw new Error('SWARM_HIVE_URL / SWARM_NODE_[AB]_URL are not set: run through tests/run.sh');
 
 export function adminToken()
 {
@@ -52,6 +54,11 @@ export async function hive(method, urlPath, opts = {})
 	return api(method, `/hive/v1${urlPath}`, { ...opts, headers, base: HIVE });
 }
 
+export async function nodeA(method, urlPath, opts = {})
+{
+	return api(method, urlPath, { ...opts, base: NODE_A });
+}
+
 export async function nodeB(method, urlPath, opts = {})
 {
 	return api(method, urlPath, { ...opts, base: NODE_B });
@@ -71,6 +78,11 @@ function mariadb(defaults, db, query)
 export function hiveSql(query)
 {
 	return mariadb(path.join(HIVE_VAR, 'mariadb.cnf'), 'swarm_hive', query);
+}
+
+export function nodeASql(query)
+{
+	return mariadb(path.join(NODE_A_VAR, 'mariadb.cnf'), 'swarm_node', query);
 }
 
 export function nodeBSql(query)
