@@ -120,7 +120,7 @@ loop_fd_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return 0;
 	case LWS_CALLBACK_RAW_CLOSE_FILE:
 		if (lf != NULL)
-			log_warnx("fd %d left the event loop", lf->fd);
+			log_debug("fd %d left the event loop", lf->fd);
 		lws_set_opaque_user_data(wsi, NULL);
 		free(lf);
 		return 0;
