@@ -75,7 +75,6 @@ int	hive_query_int_or_reply(struct req *, struct reply *,
 	    long long max);
 
 /* health.c */
-int	hive_health_get(struct req *, struct reply *);
 /* organizations.c */
 int	org_create(struct req *, struct reply *);
 int	org_list(struct req *, struct reply *);

@@ -1,5 +1,4 @@
 /* main.c: swarm-hive, the hive's FastCGI program: flags, then prefork */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -7,7 +6,6 @@
 #include "hive.h"
 #include "log.h"
 #include "server.h"
-#include "text.h"
 
 static void
 usage(void)
@@ -25,36 +23,17 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "socket",  required_argument, NULL, 's' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct db_config	 dbcfg;
 	const char		*sock = NULL;
-	int64_t			 workers = 4;
-	int			 ch;
+	int			 workers;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	log_init(hive_app.role, getenv("SWARM_LOG_LEVEL"));
-	while ((ch = getopt_long(argc, argv, "s:w:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			sock = optarg;
-			break;
-		case 'w':
-			if (text_to_int64(&workers, optarg, 1, 256) != 0)
-				fatalx("--workers must be a number from 1 to 256");
-			break;
-		default:
-			usage();
-		}
-	}
-	if (sock == NULL || optind != argc)
+	if (server_parse_args(argc, argv, &sock, &workers) != 0)
 		usage();
 	db_config_from_env(&dbcfg);
 	if (getenv("SWARM_DB_NAME") == NULL)
 		dbcfg.name = "swarm_hive";
 	hive_config_load();
-	return prefork_run(sock, (int)workers, &hive_app, &dbcfg);
+	return prefork_run(sock, workers, &hive_app, &dbcfg);
 }

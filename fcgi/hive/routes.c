@@ -7,7 +7,7 @@
 
 /* Literal segments before {id} in a shared prefix: the first match wins. */
 static const struct route hive_routes[] = {
-	{ M_GET,    "/hive/v1/health",			hive_health_get, R_NODB },
+	{ M_GET,    "/hive/v1/health",			server_health, R_NODB },
 	{ M_GET,    "/hive/v1/organizations",		org_list,	A },
 	{ M_POST,   "/hive/v1/organizations",		org_create,	R_BODY | A },
 	{ M_GET,    "/hive/v1/organizations/{id}",	org_get,	AK },

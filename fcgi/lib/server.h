@@ -37,6 +37,14 @@ struct app {
  */
 int	server_dispatch(const struct app *, struct req *, struct reply *,
 	    const char *content_length);
+/* GET …/health of every binary: version strings, bare, no database. */
+int	server_health(struct req *, struct reply *);
+/*
+ * The flags every FastCGI binary takes: --socket PATH (required) and
+ * --workers N (1-256, default 4). 0, or -1 for a usage error.
+ */
+int	server_parse_args(int argc, char *argv[], const char **sock,
+	    int *workers);
 /* Accept and serve requests on fd until told to stop; never returns. */
 void	server_worker(int fd, const struct app *, const struct db_config *)
 	    __attribute__((noreturn));

@@ -1,5 +1,4 @@
 /* main.c: swarm-node, the node's FastCGI program: flags, then prefork */
-#include <getopt.h>
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,6 @@
 #include "repo.h"
 #include "worktrees.h"
 #include "server.h"
-#include "text.h"
 
 static void
 usage(void)
@@ -49,33 +47,14 @@ reap_orphans_at_start(const struct db_config *cfg)
 int
 main(int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "socket",  required_argument, NULL, 's' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct db_config	 dbcfg;
 	const char		*sock = NULL;
-	int64_t			 workers = 4;
-	int			 ch;
+	int			 workers;
 
 	/* Worker output is line-buffered: a crash loses no log line. */
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	log_init(node_app.role, getenv("SWARM_LOG_LEVEL"));
-	while ((ch = getopt_long(argc, argv, "s:w:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			sock = optarg;
-			break;
-		case 'w':
-			if (text_to_int64(&workers, optarg, 1, 256) != 0)
-				fatalx("--workers must be a number from 1 to 256");
-			break;
-		default:
-			usage();
-		}
-	}
-	if (sock == NULL || optind != argc)
+	if (server_parse_args(argc, argv, &sock, &workers) != 0)
 		usage();
 	db_config_from_env(&dbcfg);
 	/* Once, before the workers fork (libcurl's global state). */
@@ -84,5 +63,5 @@ main(int argc, char *argv[])
 	/* Unset: no cache (several hosts on one database must not use one). */
 	cache_init(getenv("SWARM_CACHE_DIR"));
 	reap_orphans_at_start(&dbcfg);
-	return prefork_run(sock, (int)workers, &node_app, &dbcfg);
+	return prefork_run(sock, workers, &node_app, &dbcfg);
 }

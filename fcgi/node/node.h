@@ -17,7 +17,6 @@ const struct executors *node_executors(void);
 int	profile_list(struct req *, struct reply *);
 
 /* health.c */
-int	health_get(struct req *, struct reply *);
 /* projects.c */
 int	project_list(struct req *, struct reply *);
 int	project_create(struct req *, struct reply *);

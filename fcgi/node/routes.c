@@ -3,7 +3,7 @@
 #include "swarm.h"
 
 static const struct route node_routes[] = {
-	{ M_GET,    "/api/health",			health_get,	R_NODB },
+	{ M_GET,    "/api/health",			server_health,	R_NODB },
 	{ M_GET,    "/api/profiles",			profile_list,	R_NODB },
 	{ M_GET,    "/api/projects",			project_list,	0 },
 	{ M_POST,   "/api/projects",			project_create,	R_BODY },

@@ -1,6 +1,7 @@
-/* health.c: GET /hive/v1/health, the liveness probe (not enveloped) */
-#include "hive.h"
+/* health.c: GET /api/health and /hive/v1/health, the liveness probe */
+#include "http.h"
 #include "jsonx.h"
+#include "server.h"
 
 #ifndef SWARM_VERSION
 #define SWARM_VERSION		"unknown"
@@ -11,10 +12,12 @@
 
 /*
  * 200 with {status, version, git_commit, git_branch, build_timestamp},
- * bare, as the original hive's /v1/health. No database, no credentials.
+ * bare as the original node and hive send it. Needs no database and no
+ * credentials: it says the workers answer; the database state shows on
+ * every other route (503).
  */
 int
-hive_health_get(struct req *rq, struct reply *rp)
+server_health(struct req *rq, struct reply *rp)
 {
 	json_object	*o;
 
