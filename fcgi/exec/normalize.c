@@ -580,6 +580,27 @@ norm_trim(const char *s, size_t *len)
 	return s;
 }
 
+int
+norm_json_line(json_object **out, struct normalizer *n, json_object *ops,
+    const char *line, size_t len)
+{
+	char	*text;
+	int	 rc;
+
+	*out = NULL;
+	line = norm_trim(line, &len);
+	if (len == 0)
+		return 1;
+	if ((*out = norm_parse_object(line, len)) != NULL)
+		return 0;
+	/* Not JSON: shown as it is. */
+	if ((text = norm_clean_text(line, len, 1)) == NULL)
+		return E_FAIL;
+	rc = norm_emit_add(n, ops, norm_simple("system_message", text, NULL),
+	    NULL);
+	free(text);
+	return rc == 0 ? 1 : rc;
+}
 
 int
 norm_session(struct normalizer *n, const char *sid)

@@ -603,23 +603,12 @@ norm_acp_line(struct normalizer *n, json_object *ops, const char *line,
 	struct acp_state	*s;
 	json_object		*o, *x = NULL, *id = NULL, *params = NULL;
 	const char		*method;
-	char			*text;
 	int			 rc = 0;
 
 	if ((s = state(n)) == NULL)
 		return E_FAIL;
-	line = norm_trim(line, &len);
-	if (len == 0)
-		return 0;
-	if ((o = norm_parse_object(line, len)) == NULL) {
-		/* Not JSON: shown as it is. */
-		if ((text = norm_clean_text(line, len, 1)) == NULL)
-			return E_FAIL;
-		rc = norm_emit_add(n, ops, norm_simple("system_message", text,
-		    NULL), NULL);
-		free(text);
-		return rc;
-	}
+	if ((rc = norm_json_line(&o, n, ops, line, len)) != 0)
+		return rc < 0 ? rc : 0;
 	if (json_object_object_get_ex(o, DRIVER_SENT_KEY, &x)) {
 		rc = sent(n, ops, x);
 		goto out;

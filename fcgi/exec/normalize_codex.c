@@ -910,22 +910,12 @@ norm_codex_line(struct normalizer *n, json_object *ops, const char *line,
 	json_object		*o, *x = NULL, *params = NULL, *id = NULL;
 	json_object		*result = NULL, *err = NULL;
 	const char		*method, *t;
-	char			*text;
 	int			 rc = 0;
 
 	if ((s = state(n)) == NULL)
 		return E_FAIL;
-	line = norm_trim(line, &len);
-	if (len == 0)
-		return 0;
-	if ((o = norm_parse_object(line, len)) == NULL) {
-		if ((text = norm_clean_text(line, len, 1)) == NULL)
-			return E_FAIL;
-		rc = norm_emit_add(n, ops, norm_simple("system_message", text,
-		    NULL), NULL);
-		free(text);
-		return rc;
-	}
+	if ((rc = norm_json_line(&o, n, ops, line, len)) != 0)
+		return rc < 0 ? rc : 0;
 	if (json_object_object_get_ex(o, DRIVER_SENT_KEY, &x)) {
 		rc = sent(n, ops, x);
 		goto out;

@@ -85,6 +85,13 @@ char		*norm_unified_diff(const char *path, const char *olds,
 		    const char *news);
 const char	*norm_trim(const char *s, size_t *len);
 json_object	*norm_parse_object(const char *s, size_t len);
+/*
+ * A protocol line as a JSON object in *out (0); a blank line (1, nothing
+ * emitted) or one that is not JSON, added as a system_message (1); or
+ * E_FAIL. For the JSON-RPC formats, whose every line should be JSON.
+ */
+int		 norm_json_line(json_object **out, struct normalizer *,
+		    json_object *ops, const char *line, size_t len);
 json_object	*norm_copy(json_object *o);
 
 /* --- entries and ops (normalize.c) --- */
