@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { errorText, put } from './api.js';
 import { navigate } from './router.js';
+import { plainText } from './markdown.js';
 import { TaskPanel } from './task.js';
 import { DeleteTask, TaskForm } from './taskform.js';
 import { Dialog, ErrorBox, LiveBadge, Loading, STATUSES, html, statusLabel, toast } from './ui.js';
@@ -165,7 +166,7 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 						onClick=${() => setCreating(s)}>+</button>
 				</header>
 				<div class="cards" role="list">
-					${columns[s].slice(0, limits[s] || FIRST_CARDS).map((t) => html`<${Card} key=${t.id} task=${t} projectId=${project.id}
+					${columns[s].slice(0, limits[s] || FIRST_CARDS).map((t) => html`<${Card} key=${t.id} task=${t} projectId=${project.id} node=${project.source_node_name}
 						selected=${t.id === taskId} onPointerDown=${startDrag} />`)}
 					${columns[s].length > (limits[s] || FIRST_CARDS) ? html`<${More} left=${columns[s].length - (limits[s] || FIRST_CARDS)}
 						onMore=${() => setLimits((l) => ({ ...l, [s]: (l[s] || FIRST_CARDS) + MORE_CARDS }))} />` : null}
@@ -189,17 +190,23 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 // unchanged task objects.
 class Card extends Component {
 	shouldComponentUpdate(next) {
-		return next.task !== this.props.task || next.selected !== this.props.selected || next.projectId !== this.props.projectId;
+		return next.task !== this.props.task || next.selected !== this.props.selected || next.projectId !== this.props.projectId
+			|| next.node !== this.props.node;
 	}
 	render(props) {
 		return CardBody(props);
 	}
 }
 
-function CardBody({ task: t, projectId, selected, onPointerDown }) {
+// The node name up to its first dot, as the original shows it.
+const shortNode = (n) => (n ? String(n).split('.')[0] : 'remote');
+
+function CardBody({ task: t, projectId, node, selected, onPointerDown }) {
 	const failed = t.last_attempt_failed && !t.has_merged_attempt;
-	const desc = t.description ? (t.description.length > 130 ? `${t.description.slice(0, 130)}…` : t.description) : '';
-	return html`<a role="listitem" class=${`card${selected ? ' selected' : ''}`} href=${`/projects/${projectId}/tasks/${t.id}`}
+	const text = t.description ? plainText(t.description) : '';
+	const desc = text.length > 130 ? `${text.slice(0, 130)}…` : text;
+	const owner = t.remote_assignee_name || t.remote_assignee_username;
+	return html`<a role="listitem" class=${`card${selected ? ' selected' : ''}${t.is_remote ? ' remote' : t.shared_task_id ? ' shared' : ''}`} href=${`/projects/${projectId}/tasks/${t.id}`}
 			draggable="false" data-task-id=${t.id} data-status=${t.status} onPointerDown=${onPointerDown}
 			aria-current=${selected ? 'true' : undefined}>
 		<span class="grip" data-grip aria-hidden="true" title="Drag to another column">⋮⋮</span>
@@ -210,7 +217,12 @@ function CardBody({ task: t, projectId, selected, onPointerDown }) {
 			${failed ? html`<span class="bad-mark" role="img" aria-label="Last attempt failed" title="Last attempt failed">✕</span>` : null}
 		</span>
 		${desc ? html`<span class="card-desc">${desc}</span>` : null}
-		${t.parent_task_id ? html`<span class="card-meta muted small">subtask</span>` : null}
+		${t.parent_task_id || t.is_remote || t.shared_task_id ? html`<span class="card-meta small">
+			${t.parent_task_id ? html`<span class="muted">subtask</span>` : null}
+			${t.is_remote ? html`<span class="chip small remote-badge" title=${`A task of a project on ${node || 'another node'}`}>⇄ ${shortNode(node)}</span>`
+				: t.shared_task_id ? html`<span class="chip small shared-badge" title="Shared with the swarm">shared</span>` : null}
+			${owner ? html`<span class="muted">${owner}</span>` : null}
+		</span>` : null}
 	</a>`;
 }
 

@@ -6,7 +6,7 @@
 //   {"finished":true}        the stream is complete: close, no reconnect
 //   {"refresh_required":..}  drop the document, reconnect (fresh snapshot)
 // An unclean close reconnects with backoff min(8 s, 1 s·2^n) plus 0–25 %
-// jitter, at most 10 times. Every (re)connect starts from a fresh
+// jitter, at most 10 times (then, while polling works, every 30 s). Every (re)connect starts from a fresh
 // snapshot, so the document is reset when the first message of a new
 // connection arrives (not at open: no flash of an empty view).
 //
@@ -17,6 +17,7 @@
 // | finished | failed.
 
 const MAX_RETRIES = 10;
+const SLOW_RETRY_MS = 30000;
 const GIVE_UP = 'Connection failed after multiple retries. Please refresh the page.';
 
 // Absolute ws(s):// URL for a path on this origin.
@@ -144,6 +145,7 @@ export function openStream(opts) {
 			if (sock !== s)
 				return;
 			retries = 0;
+			wsGaveUp = false;
 			stopPolling();
 			setStatus('live');
 		};
@@ -202,8 +204,13 @@ export function openStream(opts) {
 			startPolling();
 		if (retries > MAX_RETRIES) {
 			wsGaveUp = true;
-			if (!opts.poll)
+			if (!opts.poll) {
 				setStatus('failed', GIVE_UP);
+				return;
+			}
+			// Polling works: keep trying the stream now and then, so the
+			// view goes live again once the stream server is back.
+			retryTimer = setTimeout(connect, SLOW_RETRY_MS);
 			return;
 		}
 		if (!opts.poll)
