@@ -66,7 +66,7 @@ export function AttemptView({ project, taskId, attemptId, task: streamedTask, qu
 	const a = attempt.data;
 	const tabs = [
 		...(wide ? [] : [['log', 'Log']]),
-		['diffs', summary && summary.files ? html`Diffs <span class="count" aria-label=${`${summary.files} files changed, ${summary.additions} lines added, ${summary.deletions} removed`}>${summary.files}</span> <span class="add small">+${summary.additions}</span> <span class="del small">−${summary.deletions}</span>` : 'Diffs'],
+		['diffs', summary && summary.files ? html`Diffs <span class="count" title="changed">${summary.files}</span> <span class="add small">+${summary.additions}</span> <span class="del small">−${summary.deletions}</span>` : 'Diffs'],
 		['files', 'Files'],
 		['processes', `Processes (${processes.length})`],
 	];

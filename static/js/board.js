@@ -9,9 +9,14 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorText, put } from './api.js';
 import { navigate } from './router.js';
 import { plainText } from './markdown.js';
-import { TaskPanel } from './task.js';
-import { DeleteTask, TaskForm } from './taskform.js';
-import { Dialog, ErrorBox, LiveBadge, Loading, STATUSES, html, statusLabel, toast } from './ui.js';
+import { Dialog, ErrorBox, LiveBadge, Loading, STATUSES, html, lazy, statusLabel, toast } from './ui.js';
+
+// The panel and the dialogs load on first use (and in idle time once the
+// board is up): the board's first paint does not wait for them.
+const TaskPanel = lazy(() => import('./task.js'), 'TaskPanel');
+const TaskForm = lazy(() => import('./taskform.js'), 'TaskForm');
+const DeleteTask = lazy(() => import('./taskform.js'), 'DeleteTask');
+export const preloadBoardParts = () => Promise.all([TaskPanel.preload(), TaskForm.preload()]);
 
 const SHORTCUTS = [
 	['c', 'Create a task'],

@@ -90,6 +90,8 @@ export function applyPatch(doc, ops) {
  *   initial   the empty document, e.g. {entries: {}}
  *   poll      async () => ({doc, finished}) from REST, optional
  *   pollMs    polling period (default 1500)
+ *   restFirst  with poll: paint from one REST snapshot, then open the stream
+ *   reconcile(prev, next)  a new snapshot's document, keeping unchanged parts of prev
  *   onDoc(doc), onStatus(status, message), onFinished()
  * Returns {close()}.
  */
@@ -162,10 +164,16 @@ export function openStream(opts) {
 			if (msg && msg.JsonPatch) {
 				try {
 					const base = fresh ? initial : doc;
-					doc = applyPatch(base, msg.JsonPatch);
+					let next = applyPatch(base, msg.JsonPatch);
+					// A new snapshot: the caller may keep what did not change.
+					if (fresh && opts.reconcile && doc !== initial)
+						next = opts.reconcile(doc, next);
 					fresh = false;
 					wsData = true;
-					publish();
+					if (next !== doc) {
+						doc = next;
+						publish();
+					}
 				} catch (e) {
 					console.warn('stream patch', opts.ws, e);
 					setStatus('live', 'Failed to process stream update');
@@ -281,7 +289,14 @@ export function openStream(opts) {
 		}
 	}
 
-	if (opts.ws) {
+	if (opts.ws && opts.poll && opts.restFirst) {
+		// The first paint from REST (cached, gzipped by nginx), then the
+		// stream: its snapshot does not compete with the first render.
+		prefetch().finally(() => {
+			if (!closed)
+				(window.requestIdleCallback || setTimeout)(connect, { timeout: 500 });
+		});
+	} else if (opts.ws) {
 		connect();
 		if (opts.poll)
 			prefetch();

@@ -121,6 +121,27 @@ export function useMedia(query) {
 
 /* ----------------------------------------------------------- components */
 
+// A component from a module loaded on first use (not on the board's
+// critical path): lazy(() => import('./task.js'), 'TaskPanel').
+export function lazy(load, name) {
+	let mod = null;
+	let pending = null;
+	const get = () => (pending ||= load().then((m) => { mod = m; return m; }));
+	function Lazy(props) {
+		const [, setTick] = useState(0);
+		const [error, setError] = useState(null);
+		useEffect(() => {
+			if (!mod)
+				get().then(() => setTick((n) => n + 1), setError);
+		}, []);
+		if (error)
+			return html`<${ErrorBox} error=${error} title="Cannot load this part of the page" />`;
+		return mod ? h(mod[name], props) : null;
+	}
+	Lazy.preload = get;
+	return Lazy;
+}
+
 export const Spinner = ({ label = 'Loading' }) =>
 	html`<span class="spinner" role="status" aria-label=${label}></span>`;
 

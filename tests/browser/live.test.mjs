@@ -133,8 +133,8 @@ describe('live streams', () => {
 			await startStream(proc);
 			restarted = true;
 			await eventually(async () => (await badge(page)) === 'live', 'Live again', 30000);
-			const fresh = socks.slice(before).find((x) => x.url.includes('/api/tasks/stream/ws') && x.frames.length > 0);
-			assert.ok(fresh, 'a new task stream with a snapshot');
+			const fresh = await eventually(async () => socks.slice(before).find((x) => x.url.includes('/api/tasks/stream/ws') && x.frames.length > 0),
+				'a new task stream with a snapshot');
 			const snap = JSON.parse(fresh.frames[0]).JsonPatch.find((op) => op.path === '/tasks').value;
 			assert.ok(snap[keep.id] && snap[made.id] && !snap[gone.id], 'the snapshot is current');
 			// And live again: a change arrives over the new socket.
