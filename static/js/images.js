@@ -85,7 +85,7 @@ export function ImagePicker({ images, taskId, onAdd, onRemove, pasteTarget }) {
 			</figure>`)}
 			${busy ? html`<span class="thumb busy"><${Spinner} label="Uploading" /></span>` : null}
 		</div>
-		<input ref=${input} type="file" accept=${ACCEPT} multiple class="sr-only" id="image-file" tabindex="-1"
+		<input ref=${input} type="file" accept=${ACCEPT} multiple class="sr-only" tabindex="-1" aria-label="Image files"
 			onChange=${(ev) => { add([...ev.target.files]); ev.target.value = ''; }} />
 		<button type="button" class="small" onClick=${() => input.current.click()}>Attach images…</button>
 		<span class="muted small"> or paste one into the description</span>

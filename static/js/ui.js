@@ -205,6 +205,20 @@ export function Dialog({ title, onClose, children, wide, onSubmit, busy }) {
 			onSubmit();
 	};
 	const keydown = (ev) => {
+		// Tab wraps around inside the dialog (the modal alone lets focus
+		// leave for the browser's own controls).
+		if (ev.key === 'Tab') {
+			const f = [...ref.current.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')]
+				.filter((el) => !el.disabled && el.tabIndex >= 0 && el.offsetParent !== null);
+			if (f.length && ev.shiftKey && document.activeElement === f[0]) {
+				ev.preventDefault();
+				f[f.length - 1].focus();
+			} else if (f.length && !ev.shiftKey && document.activeElement === f[f.length - 1]) {
+				ev.preventDefault();
+				f[0].focus();
+			}
+			return;
+		}
 		if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey) && onSubmit) {
 			ev.preventDefault();
 			if (!busy)
