@@ -4,7 +4,7 @@
 // scrolls the columns), and keyboard navigation.
 
 import { Component } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { errorText, put } from './api.js';
 import { navigate } from './router.js';
@@ -99,6 +99,29 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 		if (tasks)
 			performance.mark('board-interactive');
 	}, [tasks !== null]);
+
+	// A card that moves to another column is a new element: keep the
+	// keyboard focus on it (a live update may move it at any time).
+	const focused = useRef(null);
+	useEffect(() => {
+		const f = (ev) => {
+			const c = ev.target.closest && ev.target.closest('.card');
+			focused.current = c ? c.dataset.taskId : null;
+		};
+		document.addEventListener('focusin', f);
+		document.addEventListener('pointerdown', f);	// a click elsewhere lets go
+		return () => {
+			document.removeEventListener('focusin', f);
+			document.removeEventListener('pointerdown', f);
+		};
+	}, []);
+	useLayoutEffect(() => {
+		if (focused.current && (document.activeElement === document.body || document.activeElement === null)) {
+			const el = document.querySelector(`.card[data-task-id="${focused.current}"]`);
+			if (el)
+				el.focus({ preventScroll: true });
+		}
+	});
 
 	const onDrop = (id, status) => moveTask(stream, tasks && tasks[id], status);
 	const startDrag = useDrag(boardRef, onDrop);
