@@ -298,6 +298,8 @@ if [ "${#BROWSER[@]}" -gt 0 ]; then
         SHOTS=$DIR/screenshots
         env SWARM_URL="http://127.0.0.1:$HTTP_PORT" SWARM_HTTPS_URL="https://127.0.0.1:$HTTPS_PORT" \
             SWARM_VAR="$DIR" SWARM_RUN="$RUN_DIR" SWARM_DB_NAME=swarm_node GITHUB_STANDIN_URL="$STANDIN_URL" \
+            SWARM_HIVE_URL="$HIVE_URL" SWARM_HIVE_ORG="$HIVE_ORG" \
+            SWARM_NODE_A_URL="http://127.0.0.1:$NODE_A_PORT" SWARM_NODE_B_URL="http://127.0.0.1:$NODE_B_PORT" \
             PLAYWRIGHT_CORE="$REPO/build/web-test/node_modules/playwright-core" SWARM_SCREENSHOTS="$SHOTS" \
             timeout --foreground 420 node --test --test-reporter=spec --test-concurrency=1 "${BROWSER[@]}" 2>&1 |
             tee "$LOGS/browser.log"

@@ -34,6 +34,11 @@ export async function request(method, path, body) {
 	} finally {
 		clearTimeout(timer);
 	}
+	return envelope(res);
+}
+
+// The envelope of a reply -> data, or an ApiError.
+async function envelope(res) {
 	if (res.status === 204)
 		return null;
 	let env = null;
@@ -51,7 +56,11 @@ export async function request(method, path, body) {
 const primed = new Map();
 export function prime(path) {
 	if (!primed.has(path)) {
-		const pr = request('GET', path);
+		// index.html's inline script may have sent it before any module loaded.
+		const early = window.swarmEarly && window.swarmEarly[path];
+		if (early)
+			delete window.swarmEarly[path];
+		const pr = early ? early.then(envelope, () => request('GET', path)) : request('GET', path);
 		pr.catch(() => {});	// get() reports it
 		primed.set(path, pr);
 	}

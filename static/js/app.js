@@ -6,10 +6,11 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 import { get, prime, qs } from './api.js';
-import { Board } from './board.js';
-import { ProjectList } from './projects.js';
+import { Board, preloadBoardParts } from './board.js';
 import { match, navigate, onLinkClick, useRoute } from './router.js';
-import { ErrorBox, Loading, Toasts, html, useLoad, useStream } from './ui.js';
+import { ErrorBox, Loading, Toasts, html, lazy, useLoad, useStream } from './ui.js';
+
+const ProjectList = lazy(() => import('./projects.js'), 'ProjectList');
 
 const THEME_KEY = 'swarm.theme';
 const LAST_PROJECT = 'swarm.lastProject';
@@ -52,36 +53,49 @@ const taskKey = (t) => `${t.updated_at}|${t.status}|${t.has_in_progress_attempt}
 // The task list as a live document {tasks: {id: task}}. A poll keeps the
 // task objects that did not change (and the whole document when nothing
 // did), so the board re-renders only what changed.
-function useTasks(projectId) {
-	return useStream(projectId, () => {
-		let prev = null;
-		return {
-			ws: `/api/tasks/stream/ws${qs({ project_id: projectId })}`,
-			initial: { tasks: {}, shared_tasks: {} },
-			poll: async () => {
-				const list = await get(tasksPath(projectId));
-				const old = prev ? prev.tasks : {};
-				let same = prev !== null && list.length === Object.keys(old).length;
-				const tasks = {};
-				for (const t of list) {
-					const o = old[t.id];
-					if (o && taskKey(o) === taskKey(t) && o.title === t.title && o.description === t.description) {
-						tasks[t.id] = o;
-					} else {
-						tasks[t.id] = t;
-						same = false;
-					}
-				}
-				if (!same)
-					prev = { tasks, shared_tasks: {} };
-				return { doc: prev };
-			},
-			pollMs: 1500,
-		};
-	});
+const sameTask = (o, t) => o && taskKey(o) === taskKey(t) && o.title === t.title && o.description === t.description
+	&& o.shared_task_id === t.shared_task_id && o.is_remote === t.is_remote;
+
+// A task list (REST or a stream snapshot) against the document shown:
+// unchanged tasks keep their objects, an unchanged list keeps the document.
+function reconcile(prev, list) {
+	const old = prev ? prev.tasks : {};
+	let same = prev !== null && list.length === Object.keys(old).length;
+	const tasks = {};
+	for (const t of list) {
+		const o = old[t.id];
+		if (sameTask(o, t)) {
+			tasks[t.id] = o;
+		} else {
+			tasks[t.id] = t;
+			same = false;
+		}
+	}
+	return same ? prev : { tasks, shared_tasks: {} };
 }
 
-// Start the board's first requests while the page renders.
+function useTasks(projectId) {
+	return useStream(projectId, () => ({
+		ws: `/api/tasks/stream/ws${qs({ project_id: projectId })}`,
+		initial: { tasks: {}, shared_tasks: {} },
+		restFirst: true,
+		poll: (() => {
+			let prev = null;
+			return async () => {
+				prev = reconcile(prev, await get(tasksPath(projectId)));
+				return { doc: prev };
+			};
+		})(),
+		reconcile: (prev, next) => {
+			const r = reconcile(prev, Object.values(next.tasks || {}));
+			return r === prev ? prev : { ...next, tasks: r.tasks };
+		},
+		pollMs: 1500,
+	}));
+}
+
+// Start the board's first requests while the page renders (index.html
+// has started them already, before the modules loaded).
 {
 	const m = match('/projects/:p/tasks', location.pathname) || match('/projects/:p/tasks/:t', location.pathname);
 	if (m && /^[0-9a-f-]{36}$/.test(m.p)) {
@@ -122,7 +136,7 @@ function ProjectScope({ projectId, taskId, attemptId, query }) {
 		return html`<main class="page" id="main"><${Loading} text="Loading project…" /></main>`;
 	const live = { status: tasks.status, message: tasks.message };
 	if (tasks.doc && !attemptModule)
-		(window.requestIdleCallback || setTimeout)(loadAttempt);
+		(window.requestIdleCallback || setTimeout)(() => { preloadBoardParts(); loadAttempt(); });
 	return html`<main id="main" class="project-scope">
 		${attemptId
 			? html`<${AttemptLazy} project=${project.data} taskId=${taskId} attemptId=${attemptId}

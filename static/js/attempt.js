@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 
 import { errorText, get, post, qs } from './api.js';
-import { DiffsPanel, useDiff } from './diffs.js';
+import { DiffsPanel, diffSummary, useDiff } from './diffs.js';
 import { FilesPanel } from './files.js';
 import { GitBar, useBranchStatus } from './git.js';
 import { Conversation, RawLog, isAgent, timeline } from './logs.js';
@@ -35,12 +35,14 @@ export function AttemptView({ project, taskId, attemptId, task: streamedTask, qu
 	const taskLoad = useLoad(() => (streamedTask ? Promise.resolve(null) : get(`/api/tasks/${taskId}`)), [taskId, Boolean(streamedTask)]);
 	const task = streamedTask || taskLoad.data;
 	const procs = useProcesses(attemptId, report);
-	const diff = useDiff(attemptId, report);
+	const stats = useDiff(attemptId, report, { statsOnly: true });
+	const summary = diffSummary(stats.doc);
 	const branchStatus = useBranchStatus(attemptId);
 	const branches = useLoad(() => get(`/api/projects/${project.id}/branches`), [project.id]);
 	const wide = useMedia('(min-width: 1100px)');
 	const [tab, setTab] = useState(query.get('view') || null);
 	const current = (wide && tab === 'log') || !tab ? (wide ? 'diffs' : 'log') : tab;
+	const diff = useDiff(attemptId, report, { enabled: current === 'diffs' });
 
 	const processes = procs.doc ? Object.values(procs.doc.execution_processes) : [];
 	const running = processes.some((p) => p.status === 'running' && RUNNING_REASONS.has(p.run_reason) && !p.dropped);
@@ -64,7 +66,7 @@ export function AttemptView({ project, taskId, attemptId, task: streamedTask, qu
 	const a = attempt.data;
 	const tabs = [
 		...(wide ? [] : [['log', 'Log']]),
-		['diffs', 'Diffs'],
+		['diffs', summary && summary.files ? html`Diffs <span class="count" title="changed">${summary.files}</span> <span class="add small">+${summary.additions}</span> <span class="del small">−${summary.deletions}</span>` : 'Diffs'],
 		['files', 'Files'],
 		['processes', `Processes (${processes.length})`],
 	];
@@ -93,7 +95,7 @@ export function AttemptView({ project, taskId, attemptId, task: streamedTask, qu
 				</div>
 				<div class="tabpanel" id="tabpanel" role="tabpanel" aria-labelledby=${`tab-${current}`}>
 					${current === 'log' ? html`<${Conversation} processes=${processes} report=${report} running=${running} />` : null}
-					${current === 'diffs' ? html`<${DiffsPanel} diff=${diff} />` : null}
+					${current === 'diffs' ? html`<${DiffsPanel} diff=${diff} summary=${summary} />` : null}
 					${current === 'files' ? html`<${FilesPanel} attempt=${a} />` : null}
 					${current === 'processes' ? html`<${Processes} processes=${processes} report=${report} />` : null}
 				</div>

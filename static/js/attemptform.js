@@ -119,8 +119,9 @@ export function CreateAttemptDialog({ project, task, onClose }) {
 	return html`<${Dialog} title="Start an attempt" onClose=${onClose} onSubmit=${go} busy=${busy}>
 		<div class="dialog-body form">
 			<p class="muted">An agent works on <strong>${task.title}</strong> on a new branch in its own worktree.</p>
+			${project.is_remote ? html`<p class="banner warn">This project belongs to <strong>${project.source_node_name || 'another node'}</strong>: its tasks run there, so this node will likely refuse.</p>` : null}
 			<${AttemptFields} choices=${choices} />
-			<${ErrorBox} error=${error} />
+			<${ErrorBox} error=${error} title="Not started" />
 		</div>
 		<${DialogButtons} onClose=${onClose} submit="Start" busy=${busy} disabled=${!choices.ready} />
 	</${Dialog}>`;

@@ -4,13 +4,19 @@
 // scrolls the columns), and keyboard navigation.
 
 import { Component } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 
 import { errorText, put } from './api.js';
 import { navigate } from './router.js';
-import { TaskPanel } from './task.js';
-import { DeleteTask, TaskForm } from './taskform.js';
-import { Dialog, ErrorBox, LiveBadge, Loading, STATUSES, html, statusLabel, toast } from './ui.js';
+import { plainText } from './markdown.js';
+import { Dialog, ErrorBox, LiveBadge, Loading, STATUSES, html, lazy, statusLabel, toast } from './ui.js';
+
+// The panel and the dialogs load on first use (and in idle time once the
+// board is up): the board's first paint does not wait for them.
+const TaskPanel = lazy(() => import('./task.js'), 'TaskPanel');
+const TaskForm = lazy(() => import('./taskform.js'), 'TaskForm');
+const DeleteTask = lazy(() => import('./taskform.js'), 'DeleteTask');
+export const preloadBoardParts = () => Promise.all([TaskPanel.preload(), TaskForm.preload()]);
 
 const SHORTCUTS = [
 	['c', 'Create a task'],
@@ -94,6 +100,29 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 			performance.mark('board-interactive');
 	}, [tasks !== null]);
 
+	// A card that moves to another column is a new element: keep the
+	// keyboard focus on it (a live update may move it at any time).
+	const focused = useRef(null);
+	useEffect(() => {
+		const f = (ev) => {
+			const c = ev.target.closest && ev.target.closest('.card');
+			focused.current = c ? c.dataset.taskId : null;
+		};
+		document.addEventListener('focusin', f);
+		document.addEventListener('pointerdown', f);	// a click elsewhere lets go
+		return () => {
+			document.removeEventListener('focusin', f);
+			document.removeEventListener('pointerdown', f);
+		};
+	}, []);
+	useLayoutEffect(() => {
+		if (focused.current && (document.activeElement === document.body || document.activeElement === null)) {
+			const el = document.querySelector(`.card[data-task-id="${focused.current}"]`);
+			if (el)
+				el.focus({ preventScroll: true });
+		}
+	});
+
 	const onDrop = (id, status) => moveTask(stream, tasks && tasks[id], status);
 	const startDrag = useDrag(boardRef, onDrop);
 
@@ -165,7 +194,7 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 						onClick=${() => setCreating(s)}>+</button>
 				</header>
 				<div class="cards" role="list">
-					${columns[s].slice(0, limits[s] || FIRST_CARDS).map((t) => html`<${Card} key=${t.id} task=${t} projectId=${project.id}
+					${columns[s].slice(0, limits[s] || FIRST_CARDS).map((t) => html`<${Card} key=${t.id} task=${t} projectId=${project.id} node=${project.source_node_name}
 						selected=${t.id === taskId} onPointerDown=${startDrag} />`)}
 					${columns[s].length > (limits[s] || FIRST_CARDS) ? html`<${More} left=${columns[s].length - (limits[s] || FIRST_CARDS)}
 						onMore=${() => setLimits((l) => ({ ...l, [s]: (l[s] || FIRST_CARDS) + MORE_CARDS }))} />` : null}
@@ -189,17 +218,23 @@ export function Board({ project, tasksDoc, live, stream, taskId, query }) {
 // unchanged task objects.
 class Card extends Component {
 	shouldComponentUpdate(next) {
-		return next.task !== this.props.task || next.selected !== this.props.selected || next.projectId !== this.props.projectId;
+		return next.task !== this.props.task || next.selected !== this.props.selected || next.projectId !== this.props.projectId
+			|| next.node !== this.props.node;
 	}
 	render(props) {
 		return CardBody(props);
 	}
 }
 
-function CardBody({ task: t, projectId, selected, onPointerDown }) {
+// The node name up to its first dot, as the original shows it.
+const shortNode = (n) => (n ? String(n).split('.')[0] : 'remote');
+
+function CardBody({ task: t, projectId, node, selected, onPointerDown }) {
 	const failed = t.last_attempt_failed && !t.has_merged_attempt;
-	const desc = t.description ? (t.description.length > 130 ? `${t.description.slice(0, 130)}…` : t.description) : '';
-	return html`<a role="listitem" class=${`card${selected ? ' selected' : ''}`} href=${`/projects/${projectId}/tasks/${t.id}`}
+	const text = t.description ? plainText(t.description) : '';
+	const desc = text.length > 130 ? `${text.slice(0, 130)}…` : text;
+	const owner = t.remote_assignee_name || t.remote_assignee_username;
+	return html`<a role="listitem" class=${`card${selected ? ' selected' : ''}${t.is_remote ? ' remote' : t.shared_task_id ? ' shared' : ''}`} href=${`/projects/${projectId}/tasks/${t.id}`}
 			draggable="false" data-task-id=${t.id} data-status=${t.status} onPointerDown=${onPointerDown}
 			aria-current=${selected ? 'true' : undefined}>
 		<span class="grip" data-grip aria-hidden="true" title="Drag to another column">⋮⋮</span>
@@ -210,7 +245,12 @@ function CardBody({ task: t, projectId, selected, onPointerDown }) {
 			${failed ? html`<span class="bad-mark" role="img" aria-label="Last attempt failed" title="Last attempt failed">✕</span>` : null}
 		</span>
 		${desc ? html`<span class="card-desc">${desc}</span>` : null}
-		${t.parent_task_id ? html`<span class="card-meta muted small">subtask</span>` : null}
+		${t.parent_task_id || t.is_remote || t.shared_task_id ? html`<span class="card-meta small">
+			${t.parent_task_id ? html`<span class="muted">subtask</span>` : null}
+			${t.is_remote ? html`<span class="chip small remote-badge" title=${`A task of a project on ${node || 'another node'}`}>⇄ ${shortNode(node)}</span>`
+				: t.shared_task_id ? html`<span class="chip small shared-badge" title="Shared with the swarm">shared</span>` : null}
+			${owner ? html`<span class="muted">${owner}</span>` : null}
+		</span>` : null}
 	</a>`;
 }
 

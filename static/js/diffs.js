@@ -16,13 +16,18 @@ const MAX_RENDER_LINES = 5000;
 
 const pathOf = (d) => d.newPath || d.oldPath || '';
 
-// The diff of an attempt as a live document {entries: {path: PatchType}}.
-export function useDiff(attemptId, report) {
-	const s = useStream(attemptId, () => ({
-		ws: `/api/task-attempts/${attemptId}/diff/ws`,
+// The diff of an attempt as a live document {entries: {path: PatchType}}:
+// one add per file, then live add/remove per changed file (docs/API.md
+// §8b). statsOnly: the same without contents (line counts only), for the
+// summary; the full stream is open only while its pane is shown.
+export function useDiff(attemptId, report, { statsOnly = false, enabled = true } = {}) {
+	const name = statsOnly ? 'diff-stats' : 'diff';
+	const q = statsOnly ? '?stats_only=true' : '';
+	const s = useStream(enabled ? `${attemptId}${q}` : null, () => ({
+		ws: `/api/task-attempts/${attemptId}/diff/ws${q}`,
 		initial: { entries: {} },
 		poll: async () => {
-			const d = await get(`/api/task-attempts/${attemptId}/diff`);
+			const d = await get(`/api/task-attempts/${attemptId}/diff${q}`);
 			const entries = {};
 			for (const [p, diff] of Object.entries(d.entries || {}))
 				entries[p] = { type: 'DIFF', content: diff };
@@ -32,9 +37,27 @@ export function useDiff(attemptId, report) {
 	}));
 	useEffect(() => {
 		if (report)
-			report('diff', s.status);
-	}, [s.status]);
+			report(name, enabled ? s.status : null);
+	}, [s.status, enabled]);
+	useEffect(() => () => report && report(name, null), []);
 	return s;
+}
+
+// "N files, +A -D" from a stats-only document (counts null for binary files).
+export function diffSummary(doc) {
+	if (!doc)
+		return null;
+	let files = 0;
+	let additions = 0;
+	let deletions = 0;
+	for (const e of Object.values(doc.entries || {})) {
+		if (!e || e.type !== 'DIFF' || !e.content)
+			continue;
+		files++;
+		additions += e.content.additions || 0;
+		deletions += e.content.deletions || 0;
+	}
+	return { files, additions, deletions };
 }
 
 // Diffs with their line diff and counts, in the server's order.
@@ -54,14 +77,18 @@ function useFiles(doc, ignoreWs) {
 	}, [doc, ignoreWs]);
 }
 
-export function DiffsPanel({ diff }) {
+export function DiffsPanel({ diff, summary }) {
 	const [ignoreWs, setIgnoreWs] = useState(false);
 	const [collapsed, setCollapsed] = useState({});
 	const files = useFiles(diff.doc, ignoreWs);
 	if (!files)
 		return html`<${Loading} text="Computing the diff…" />`;
-	const add = files.reduce((s, f) => s + f.additions, 0);
-	const delN = files.reduce((s, f) => s + f.deletions, 0);
+	// The header's counts: the stats stream's (git's own line counts) while
+	// it agrees on the files, else what this pane computed.
+	const own = { additions: files.reduce((s, f) => s + f.additions, 0), deletions: files.reduce((s, f) => s + f.deletions, 0) };
+	const sum = summary && summary.files === files.length && !ignoreWs ? summary : own;
+	const add = sum.additions;
+	const delN = sum.deletions;
 	const isCollapsed = (f) => (f.path in collapsed ? collapsed[f.path] : START_COLLAPSED.has(f.d.change));
 	const setAll = (v) => setCollapsed(Object.fromEntries(files.map((f) => [f.path, v])));
 	if (files.length === 0)
@@ -165,11 +192,4 @@ function DiffBody({ f }) {
 	</tbody></table>`;
 }
 
-// Stats of a diff document without rendering (for the tab label).
-export function diffStats(doc) {
-	if (!doc)
-		return null;
-	const list = Object.values(doc.entries || {}).filter((e) => e && e.type === 'DIFF');
-	return { files: list.length };
-}
 

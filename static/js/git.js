@@ -80,6 +80,10 @@ export function GitBar({ attempt, task, running, branchStatus, onAttemptChanged,
 		}
 	};
 
+	const changed = () => {
+		branchStatus.reload();
+		onAttemptChanged();
+	};
 	const merge = () => act('merge', () => post(`${base}/merge`), `Merged into ${attempt.target_branch}`);
 	const push = () => act('push', () => post(`${base}/push`), 'Pushed');
 	const abort = () => act('abort', () => post(`${base}/conflicts/abort`), 'Aborted');
@@ -144,45 +148,84 @@ export function GitBar({ attempt, task, running, branchStatus, onAttemptChanged,
 			initial=${attempt.target_branch} onClose=${() => setDialog(null)}
 			onSubmit=${(b) => act('rebase', () => post(`${base}/rebase`, { new_base_branch: b }), `Rebased onto ${b}`)} />` : null}
 		${dialog === 'target' ? html`<${BranchDialog} title="Change target branch" label="Target branch" submit="Change" branches=${branches}
-			initial=${attempt.target_branch} onClose=${() => setDialog(null)}
-			onSubmit=${(b) => act('target', () => post(`${base}/change-target-branch`, { new_target_branch: b }), `Target is now ${b}`)} />` : null}
+			initial=${(bs && bs.target_branch_name) || attempt.target_branch} onClose=${() => setDialog(null)} inline
+			onSubmit=${async (b) => { await post(`${base}/change-target-branch`, { new_target_branch: b }); toast(`Target is now ${b}`); changed(); }} />` : null}
 		${dialog === 'rename' ? html`<${RenameDialog} attempt=${attempt} onClose=${() => setDialog(null)}
-			onSubmit=${(n) => act('rename', () => post(`${base}/rename-branch`, { new_branch_name: n }), `Branch renamed to ${n}`)} />` : null}
+			onSubmit=${async (n) => { const r = await post(`${base}/rename-branch`, { new_branch_name: n }); toast(`Branch renamed to ${r.branch}`); changed(); }} />` : null}
 	</div>`;
 }
 
-// A branch picker dialog; onSubmit returns true when the action worked.
-function BranchDialog({ title, label, submit, branches, initial, onClose, onSubmit }) {
+// A branch picker dialog. With `inline`, onSubmit throws on failure and
+// the error shows in the dialog (it stays open); else the caller reports.
+function BranchDialog({ title, label, submit, branches, initial, onClose, onSubmit, inline }) {
 	const [b, setB] = useState(initial);
 	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState(null);
 	const names = (branches || []).map((x) => x.name);
 	if (initial && !names.includes(initial))
 		names.unshift(initial);
 	const go = async () => {
 		setBusy(true);
-		await onSubmit(b);
+		setError(null);
+		try {
+			await onSubmit(b);
+		} catch (e) {
+			if (inline) {
+				setError(errorText(e));
+				setBusy(false);
+				return;
+			}
+		}
 		onClose();
 	};
 	return html`<${Dialog} title=${title} onClose=${onClose} onSubmit=${go} busy=${busy}>
 		<div class="dialog-body form"><label>${label}
 			<select value=${b} onChange=${(ev) => setB(ev.target.value)}>${names.map((n) => html`<option value=${n}>${n}</option>`)}</select>
-		</label></div>
+		</label>
+		<${ErrorBox} error=${error} /></div>
 		<${DialogButtons} onClose=${onClose} submit=${submit} busy=${busy} disabled=${!b} />
 	</${Dialog}>`;
+}
+
+// Git's own rules, checked before asking the node (which checks again).
+export function branchNameProblem(n) {
+	if (!n)
+		return 'Branch name cannot be empty';
+	if (/[\s~^:?*[\\]|\.\.|@\{|\/\/|^[-/.]|[/.]$|\.lock$|^@$/.test(n) || /[\x00-\x1f\x7f]/.test(n))
+		return 'Not a valid git branch name (no spaces, ~ ^ : ? * [ \\ or "..", not starting with - or ending with / . or .lock)';
+	return null;
 }
 
 function RenameDialog({ attempt, onClose, onSubmit }) {
 	const [name, setName] = useState(attempt.branch);
 	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState(null);
+	const [touched, setTouched] = useState(false);
+	const n = name.trim();
+	const problem = touched ? branchNameProblem(n) : null;
 	const go = async () => {
+		setTouched(true);
+		if (branchNameProblem(n) || n === attempt.branch)
+			return;
 		setBusy(true);
-		await onSubmit(name.trim());
-		onClose();
+		setError(null);
+		try {
+			await onSubmit(n);
+			onClose();
+		} catch (e) {
+			setError(errorText(e));	// e.g. 409 A branch with this name already exists
+			setBusy(false);
+		}
 	};
 	return html`<${Dialog} title="Rename branch" onClose=${onClose} onSubmit=${go} busy=${busy}>
-		<div class="dialog-body form"><label>New branch name
-			<input class="mono" value=${name} onInput=${(ev) => setName(ev.target.value)} spellcheck="false" autofocus /></label></div>
-		<${DialogButtons} onClose=${onClose} submit="Rename" busy=${busy} disabled=${!name.trim() || name.trim() === attempt.branch} />
+		<div class="dialog-body form"><label for="rename-branch">New branch name</label>
+			<input id="rename-branch" class="mono" value=${name} spellcheck="false" autofocus
+				aria-invalid=${problem || error ? 'true' : undefined} aria-describedby="rename-branch-error"
+				onInput=${(ev) => { setName(ev.target.value); setTouched(true); setError(null); }} />
+			<div id="rename-branch-error" class="field-error" role="alert">${problem || error || ''}</div>
+			<p class="muted small">Subtasks targeting the old name are retargeted.</p>
+		</div>
+		<${DialogButtons} onClose=${onClose} submit="Rename" busy=${busy} disabled=${!n || n === attempt.branch || Boolean(problem)} />
 	</${Dialog}>`;
 }
 

@@ -6,7 +6,7 @@
 //   {"finished":true}        the stream is complete: close, no reconnect
 //   {"refresh_required":..}  drop the document, reconnect (fresh snapshot)
 // An unclean close reconnects with backoff min(8 s, 1 s·2^n) plus 0–25 %
-// jitter, at most 10 times. Every (re)connect starts from a fresh
+// jitter, at most 10 times (then, while polling works, every 30 s). Every (re)connect starts from a fresh
 // snapshot, so the document is reset when the first message of a new
 // connection arrives (not at open: no flash of an empty view).
 //
@@ -17,6 +17,7 @@
 // | finished | failed.
 
 const MAX_RETRIES = 10;
+const SLOW_RETRY_MS = 30000;
 const GIVE_UP = 'Connection failed after multiple retries. Please refresh the page.';
 
 // Absolute ws(s):// URL for a path on this origin.
@@ -89,6 +90,8 @@ export function applyPatch(doc, ops) {
  *   initial   the empty document, e.g. {entries: {}}
  *   poll      async () => ({doc, finished}) from REST, optional
  *   pollMs    polling period (default 1500)
+ *   restFirst  with poll: paint from one REST snapshot, then open the stream
+ *   reconcile(prev, next)  a new snapshot's document, keeping unchanged parts of prev
  *   onDoc(doc), onStatus(status, message), onFinished()
  * Returns {close()}.
  */
@@ -144,6 +147,7 @@ export function openStream(opts) {
 			if (sock !== s)
 				return;
 			retries = 0;
+			wsGaveUp = false;
 			stopPolling();
 			setStatus('live');
 		};
@@ -160,10 +164,16 @@ export function openStream(opts) {
 			if (msg && msg.JsonPatch) {
 				try {
 					const base = fresh ? initial : doc;
-					doc = applyPatch(base, msg.JsonPatch);
+					let next = applyPatch(base, msg.JsonPatch);
+					// A new snapshot: the caller may keep what did not change.
+					if (fresh && opts.reconcile && doc !== initial)
+						next = opts.reconcile(doc, next);
 					fresh = false;
 					wsData = true;
-					publish();
+					if (next !== doc) {
+						doc = next;
+						publish();
+					}
 				} catch (e) {
 					console.warn('stream patch', opts.ws, e);
 					setStatus('live', 'Failed to process stream update');
@@ -202,8 +212,13 @@ export function openStream(opts) {
 			startPolling();
 		if (retries > MAX_RETRIES) {
 			wsGaveUp = true;
-			if (!opts.poll)
+			if (!opts.poll) {
 				setStatus('failed', GIVE_UP);
+				return;
+			}
+			// Polling works: keep trying the stream now and then, so the
+			// view goes live again once the stream server is back.
+			retryTimer = setTimeout(connect, SLOW_RETRY_MS);
 			return;
 		}
 		if (!opts.poll)
@@ -274,7 +289,14 @@ export function openStream(opts) {
 		}
 	}
 
-	if (opts.ws) {
+	if (opts.ws && opts.poll && opts.restFirst) {
+		// The first paint from REST (cached, gzipped by nginx), then the
+		// stream: its snapshot does not compete with the first render.
+		prefetch().finally(() => {
+			if (!closed)
+				(window.requestIdleCallback || setTimeout)(connect, { timeout: 500 });
+		});
+	} else if (opts.ws) {
 		connect();
 		if (opts.poll)
 			prefetch();

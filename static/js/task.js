@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { get, qs } from './api.js';
 import { CreateAttemptDialog } from './attemptform.js';
 import { navigate } from './router.js';
+import { Gallery } from './images.js';
+import { Markdown } from './markdown.js';
 import { TaskForm } from './taskform.js';
 import { ErrorBox, Loading, STATUSES, html, relTime, useLoad } from './ui.js';
 
@@ -44,11 +46,13 @@ export function TaskPanel({ project, taskId, task: streamed, onMove, onDelete })
 				<button type="button" class="danger-text" onClick=${onDelete}>Delete</button>
 			</div>
 			${task.parent_task_id ? html`<p class="small"><a href=${`/projects/${project.id}/tasks/${task.parent_task_id}`}>↑ Parent task</a></p>` : null}
-			${task.description ? html`<div class="description">${task.description}</div>` : html`<p class="muted">No description.</p>`}
+			${task.is_remote ? html`<p class="banner info remote-note">A task of a project on <strong>${project.source_node_name || 'another node'}</strong>${project.source_node_status ? ` (${project.source_node_status})` : ''}: its attempts run there.</p>` : null}
+			${task.description ? html`<${Markdown} class="description" text=${task.description} />` : html`<p class="muted">No description.</p>`}
+			<${Gallery} taskId=${task.id} version=${task.updated_at} />
 			<${Steps} json=${task.validation_steps} />
 			<div class="section-head">
 				<h3>Attempts</h3>
-				<button type="button" class="primary" onClick=${() => setStarting(true)} disabled=${task.is_remote}
+				<button type="button" class="primary" onClick=${() => setStarting(true)}
 					title=${task.is_remote ? 'Tasks of a remote project run on their own node' : 'Start a coding agent on this task'}>+ New attempt</button>
 			</div>
 			<${ErrorBox} error=${attempts.error} onRetry=${attempts.reload} />

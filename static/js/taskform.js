@@ -1,9 +1,10 @@
 // taskform.js: create / edit / delete a task.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
-import { del, post, put } from './api.js';
+import { del, get, post, put } from './api.js';
 import { AttemptFields, startAttempt, useAttemptChoices } from './attemptform.js';
+import { ImagePicker, imageMarkdown } from './images.js';
 import { navigate } from './router.js';
 import { Confirm, Dialog, DialogButtons, ErrorBox, STATUSES, html, toast } from './ui.js';
 
@@ -31,9 +32,27 @@ export function TaskForm({ project, task, status = 'todo', onClose, onSaved }) {
 		start: false,
 	}));
 	const choices = useAttemptChoices(project.id, null, !task && f.start);
+	const [images, setImages] = useState([]);
+	const descRef = useRef(null);
+	// An edited task's images (PUT replaces them with image_ids).
+	useEffect(() => {
+		if (task)
+			get(`/api/images/task/${task.id}`).then(setImages, () => {});
+	}, [task && task.id]);
+	const addImage = (img) => {
+		setImages((l) => (l.some((x) => x.id === img.id) ? l : [...l, img]));
+		setF((v) => ({ ...v, description: `${v.description}${v.description && !v.description.endsWith('\n') ? '\n' : ''}${imageMarkdown(img)}\n` }));
+	};
+	const removeImage = (img) => {
+		setImages((l) => l.filter((x) => x.id !== img.id));
+		setF((v) => ({ ...v, description: v.description.split(imageMarkdown(img)).join('').replace(/\n{3,}/g, '\n\n') }));
+	};
 	const [busy, setBusy] = useState(false);
 	const [error, setError] = useState(null);
-	const set = (k) => (ev) => setF({ ...f, [k]: ev.target.type === 'checkbox' ? ev.target.checked : ev.target.value });
+	const set = (k) => (ev) => {
+		const v = ev.target.type === 'checkbox' ? ev.target.checked : ev.target.value;
+		setF((o) => ({ ...o, [k]: v }));
+	};
 
 	const save = async () => {
 		if (!f.title.trim())
@@ -46,11 +65,13 @@ export function TaskForm({ project, task, status = 'todo', onClose, onSaved }) {
 			if (task) {
 				t = await put(`/api/tasks/${task.id}`, {
 					title: f.title, description: f.description, status: f.status, validation_steps: steps,
+					image_ids: images.map((i) => i.id),
 				});
 			} else {
 				t = await post('/api/tasks', {
 					project_id: project.id, title: f.title, description: f.description || null,
 					status: f.status, validation_steps: steps || null,
+					image_ids: images.length ? images.map((i) => i.id) : null,
 				});
 			}
 			if (!task && f.start) {
@@ -71,8 +92,9 @@ export function TaskForm({ project, task, status = 'todo', onClose, onSaved }) {
 		<div class="dialog-body form">
 			<label>Title <input name="title" required value=${f.title} onInput=${set('title')} autofocus /></label>
 			<label>Description
-				<textarea name="description" rows="6" value=${f.description} onInput=${set('description')}
-					placeholder="What should the agent do?"></textarea></label>
+				<textarea name="description" rows="6" value=${f.description} onInput=${set('description')} ref=${descRef}
+					placeholder="What should the agent do? (Markdown)"></textarea></label>
+			<${ImagePicker} images=${images} onAdd=${addImage} onRemove=${removeImage} pasteTarget=${descRef} />
 			<label>Validation steps <span class="muted small">(one per line; the agent is asked to meet them)</span>
 				<textarea name="validation_steps" rows="2" value=${f.steps} onInput=${set('steps')} class="mono"></textarea></label>
 			<label>Status

@@ -121,6 +121,27 @@ export function useMedia(query) {
 
 /* ----------------------------------------------------------- components */
 
+// A component from a module loaded on first use (not on the board's
+// critical path): lazy(() => import('./task.js'), 'TaskPanel').
+export function lazy(load, name) {
+	let mod = null;
+	let pending = null;
+	const get = () => (pending ||= load().then((m) => { mod = m; return m; }));
+	function Lazy(props) {
+		const [, setTick] = useState(0);
+		const [error, setError] = useState(null);
+		useEffect(() => {
+			if (!mod)
+				get().then(() => setTick((n) => n + 1), setError);
+		}, []);
+		if (error)
+			return html`<${ErrorBox} error=${error} title="Cannot load this part of the page" />`;
+		return mod ? h(mod[name], props) : null;
+	}
+	Lazy.preload = get;
+	return Lazy;
+}
+
 export const Spinner = ({ label = 'Loading' }) =>
 	html`<span class="spinner" role="status" aria-label=${label}></span>`;
 
@@ -184,6 +205,20 @@ export function Dialog({ title, onClose, children, wide, onSubmit, busy }) {
 			onSubmit();
 	};
 	const keydown = (ev) => {
+		// Tab wraps around inside the dialog (the modal alone lets focus
+		// leave for the browser's own controls).
+		if (ev.key === 'Tab') {
+			const f = [...ref.current.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')]
+				.filter((el) => !el.disabled && el.tabIndex >= 0 && el.offsetParent !== null);
+			if (f.length && ev.shiftKey && document.activeElement === f[0]) {
+				ev.preventDefault();
+				f[f.length - 1].focus();
+			} else if (f.length && !ev.shiftKey && document.activeElement === f[f.length - 1]) {
+				ev.preventDefault();
+				f[0].focus();
+			}
+			return;
+		}
 		if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey) && onSubmit) {
 			ev.preventDefault();
 			if (!busy)

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { api, createProject, createTask, deleteProjectQuietly, git, makeRepo, makeScratch, removeScratch } from '../e2e/lib/stack.mjs';
-import { BASE, PHONE, columnTitles, eventually, launch, newPage, shot, taskById } from './lib/browser.mjs';
+import { BASE, DESKTOP, PHONE, columnTitles, eventually, launch, newPage, shot, taskById } from './lib/browser.mjs';
 
 let browser;
 let scratch;
@@ -122,6 +122,63 @@ describe('attempt view', () => {
 		await page.getByRole('tab', { name: 'Diffs' }).tap();
 		await page.locator('.diff-card', { hasText: 'hello.txt' }).waitFor();
 		await shot(page, 'attempt-phone-diffs-390x844');
+		await page.context().close();
+	});
+
+	test('screenshots in light and dark, desktop and phone; phone: Stop in thumb reach; dialogs: focus inside, every field labelled', async () => {
+		assert.ok(attemptId, 'needs the attempt of the first test');
+		for (const scheme of ['light', 'dark']) {
+			for (const [vp, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+				const page = await newPage(browser, size, { touch: vp === 'phone', context: { colorScheme: scheme } });
+				await page.goto(`${BASE}/projects/${project.id}/tasks`);
+				await page.locator('.board[data-board-ready="true"]').waitFor();
+				await shot(page, `board-${vp}-${scheme}`);
+				await page.goto(attemptUrl(task, { id: attemptId }));
+				await page.locator('.conversation').getByText('I wrote hello.txt').waitFor();
+				await page.locator('.attempt-head [data-live="live"]').waitFor();
+				await shot(page, `attempt-${vp}-${scheme}`);
+				assert.deepEqual(page.errors, []);
+				await page.context().close();
+			}
+		}
+		// A running attempt on a phone: Stop is big and at the bottom.
+		const s = await startScript('Long on a phone', 'SLEEP 20');
+		const phone = await newPage(browser, PHONE, { touch: true });
+		await phone.goto(attemptUrl(s.task, s.attempt));
+		const stop = phone.locator('.followup').getByRole('button', { name: 'Stop' });
+		await stop.waitFor();
+		const b = await stop.boundingBox();
+		assert.ok(b.y + b.height <= PHONE.height && b.y > PHONE.height - 140 && b.height >= 40 && b.width >= 44, `Stop in thumb reach: ${JSON.stringify(b)}`);
+		assert.equal(await phone.getByLabel('Follow-up instructions').count(), 1);
+		await stop.tap();
+		await phone.locator('.followup').getByRole('button', { name: 'Send' }).waitFor();
+		await phone.context().close();
+
+		// The task dialog: focus starts in Title and stays in the dialog; every field has a label.
+		const page = await newPage(browser);
+		await page.goto(`${BASE}/projects/${project.id}/tasks`);
+		await page.locator('.board[data-board-ready="true"]').waitFor();
+		await page.keyboard.press('c');
+		const dlg = page.locator('dialog[open]');
+		await dlg.getByLabel('Title').waitFor();
+		assert.equal(await page.evaluate(() => document.activeElement.name), 'title');
+		await page.keyboard.type('Focus order');
+		const order = [];
+		for (let i = 0; i < 12; i++) {
+			await page.keyboard.press('Tab');
+			order.push(await page.evaluate(() => {
+				const a = document.activeElement;
+				return a.closest('dialog[open]') ? (a.name || a.getAttribute('aria-label') || a.textContent.trim()) : `OUTSIDE:${a.tagName}`;
+			}));
+		}
+		assert.ok(order.every((x) => !x.startsWith('OUTSIDE')), `focus stays in the dialog: ${order}`);
+		assert.deepEqual(order.slice(0, 7), ['description', 'Attach images…', 'validation_steps', 'status', 'start', 'Cancel', 'Create task']);
+		const unlabelled = await dlg.evaluate((d) => [...d.querySelectorAll('input, select, textarea, button')]
+			.filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+			.map((el) => el.outerHTML));
+		assert.deepEqual(unlabelled, []);
+		await page.keyboard.press('Escape');
+		await dlg.waitFor({ state: 'detached' });
 		await page.context().close();
 	});
 

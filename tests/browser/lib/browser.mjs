@@ -95,3 +95,64 @@ export async function drag(page, from, to) {
 export async function columnTitles(page, status) {
 	return page.locator(`.column[data-status="${status}"] .card-title`).allTextContents();
 }
+
+/* --------------------------------------------------- swarm-stream control */
+// The stack's stream server, killed and started again by the liveness
+// tests as tests/e2e/stream-diff.test.mjs does: same environment and
+// arguments (from /proc), its pid file rewritten, output to its log.
+
+const RUN = process.env.SWARM_RUN || '';
+
+export function streamProcess() {
+	assert.ok(RUN, 'SWARM_RUN must be set (tests/run.sh does)');
+	const pidFile = path.join(RUN, 'swarm-stream.pid');
+	const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+	assert.ok(pid > 0, `no pid in ${pidFile}`);
+	const env = {};
+	for (const kv of fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+		const i = kv.indexOf('=');
+		if (i > 0)
+			env[kv.slice(0, i)] = kv.slice(i + 1);
+	}
+	const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+	assert.match(argv[0], /swarm-stream/, `pid ${pid} is swarm-stream`);
+	return { pid, pidFile, env, argv };
+}
+
+const alive = (pid) => {
+	try {
+		const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return !/^[^)]*\) [ZX]/.test(st);
+	} catch {
+		return false;
+	}
+};
+
+export async function killStream(proc) {
+	process.kill(proc.pid, 'SIGKILL');
+	for (let i = 0; i < 200 && alive(proc.pid); i++)
+		await new Promise((r) => setTimeout(r, 25));
+	assert.ok(!alive(proc.pid), 'swarm-stream is gone');
+}
+
+export async function startStream(proc) {
+	const { spawn } = await import('node:child_process');
+	const logFd = fs.openSync(path.join(process.env.SWARM_VAR, 'log', 'swarm-stream.log'), 'a');
+	const child = spawn(proc.argv[0], proc.argv.slice(1), { env: proc.env, detached: true, stdio: ['ignore', logFd, logFd] });
+	child.unref();
+	fs.closeSync(logFd);
+	fs.writeFileSync(proc.pidFile, `${child.pid}\n`);
+	return child.pid;
+}
+
+// Every WebSocket the page opens: {url, frames: [text], closed}.
+export function recordSockets(page) {
+	const list = [];
+	page.on('websocket', (ws) => {
+		const rec = { url: ws.url(), frames: [], closed: false };
+		list.push(rec);
+		ws.on('framereceived', (f) => rec.frames.push(String(f.payload)));
+		ws.on('close', () => { rec.closed = true; });
+	});
+	return list;
+}
