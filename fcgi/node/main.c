@@ -13,12 +13,14 @@
 #include "repo.h"
 #include "worktrees.h"
 #include "server.h"
+#include "swarm.h"
 #include "text.h"
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: swarm-node --socket PATH [--workers N]\n"
+	    "       swarm-node --hive-sync\n"
 	    "database: SWARM_DB_SOCKET or SWARM_DB_HOST/SWARM_DB_PORT, "
 	    "SWARM_DB_USER, SWARM_DB_PASSWORD, SWARM_DB_NAME\n");
 	exit(2);
@@ -46,24 +48,55 @@ reap_orphans_at_start(const struct db_config *cfg)
 	db_free(db);	/* before fork: workers open their own */
 }
 
+/*
+ * swarm-stream runs this when the hive link says something changed:
+ * one sync (push pending, pull projects and feeds) in its own process,
+ * so the stream loop never waits on libcurl.
+ */
+static int
+hive_sync_once(const struct db_config *cfg)
+{
+	struct db	*db;
+
+	if (!hive_enabled())
+		return 0;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		fatalx("curl_global_init failed");
+	cache_init(getenv("SWARM_CACHE_DIR"));
+	if ((db = db_new(cfg)) == NULL)
+		fatalx("out of memory");
+	if (db_ensure(db) != 0) {
+		db_free(db);
+		fatalx("hive sync: database unavailable");
+	}
+	hive_sync(db, 1);
+	db_free(db);
+	curl_global_cleanup();
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "socket",  required_argument, NULL, 's' },
 		{ "workers", required_argument, NULL, 'w' },
+		{ "hive-sync", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct db_config	 dbcfg;
 	const char		*sock = NULL;
 	int64_t			 workers = 4;
-	int			 ch;
+	int			 ch, sync_once = 0;
 
 	/* Worker output is line-buffered: a crash loses no log line. */
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	log_init(node_app.role, getenv("SWARM_LOG_LEVEL"));
 	while ((ch = getopt_long(argc, argv, "s:w:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'H':
+			sync_once = 1;
+			break;
 		case 's':
 			sock = optarg;
 			break;
@@ -75,9 +108,11 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (sock == NULL || optind != argc)
+	if ((sock == NULL && !sync_once) || optind != argc)
 		usage();
 	db_config_from_env(&dbcfg);
+	if (sync_once)
+		return hive_sync_once(&dbcfg);
 	/* Once, before the workers fork (libcurl's global state). */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("curl_global_init failed");
