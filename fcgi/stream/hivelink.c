@@ -264,10 +264,8 @@ hl_check_key(struct hlink *l, const char *key, const char **why)
 	    (id = jsonx_get_str(row, "id")) == NULL ||
 	    uuid_parse(l->org_id, org) != 0 || uuid_parse(l->key_id, id) != 0)
 		*why = "failed to validate API key";
-	else {
+	else
 		rc = 0;
-		(void)db_key_touch(stream_db(), l->key_id);
-	}
 	json_object_put(row);
 	return rc;
 }
@@ -325,6 +323,8 @@ hl_auth(struct hlink *l, struct link_in *m)
 	}
 	json_object_put(links);
 	nlinked = json_object_array_length(lp);
+	/* Used, as auth.c records it (at most once a minute). */
+	(void)db_key_touch(stream_db(), l->key_id);
 	/* One link per node: a reconnect replaces a half-dead old one. */
 	slot = node_slot(l->node_id);
 	if ((old = *slot) != NULL) {
@@ -455,8 +455,10 @@ hl_message(struct hlink *l, const char *buf, size_t len)
 
 	if ((rc = link_parse(&m, buf, len, err, sizeof(err))) != 0) {
 		if (!l->authed) {
-			snprintf(why, sizeof(why), "invalid auth message: %s",
-			    err);
+			/* The original's words (hive-api.md §4.2). */
+			snprintf(why, sizeof(why), "%s%s", strncmp(err,
+			    "invalid auth message", 20) == 0 ? "" :
+			    "invalid auth message: ", err);
 			hl_auth_fail(l, why, rc == E_TOOBIG ? 1009 : 1008);
 		} else
 			hl_fail(l, rc == E_TOOBIG ? 1009 : rc == E_UNSUPPORTED ?
