@@ -1,4 +1,5 @@
 /* hivelink.c: the hive's end of the node link (GET /hive/v1/nodes/ws) */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,16 @@
  * resolution (a third of the window) or whose status changed, in
  * batched UPDATE ... WHERE id IN (...). With 100,000 nodes beating every
  * 15 s and a 90 s window that is ~3,300 rows a second in 13 statements,
- * instead of 6,700 single-row statements.
+ * instead of 6,700 single-row statements. Those writes and the
+ * disconnects run on a writer thread with its own connection, one
+ * transaction per batch of jobs, so a slow disk never stalls the loop.
  */
 #define AUTH_TIMEOUT_MS_DEFAULT	30000		/* the original's */
 #define LINK_QUEUE_MAX		64		/* the original's per-node queue */
 #define BATCH			256		/* ids per UPDATE */
 #define NODE_BUCKETS		65536
 #define ORG_BUCKETS		1024
+#define WRITER_MAX_JOBS		4096		/* beyond: heartbeats dropped */
 
 struct horg;
 
@@ -65,6 +69,8 @@ static struct horg	*org_index[ORG_BUCKETS];
 static struct loop_timer sweep_timer;
 static int64_t		 window_ms, resolution_ms, auth_timeout_ms;
 static char		 batch_sql[160 + BATCH * 2];
+
+static void	writer_disconnect(const struct hlink *);
 
 /* The ack of this second, shared by every heartbeat in it. */
 static struct msg	*ack_msg;
@@ -590,10 +596,7 @@ hivelink_close(struct client *c)
 		slot = node_slot(l->node_id);
 		if (*slot == l)
 			*slot = l->hnext;
-		if (hive_node_disconnect(stream_db(), l->org_id, l->node_id)
-		    != 0)
-			log_warnx("node link %s: disconnect not recorded",
-			    l->node_id);
+		writer_disconnect(l);
 		log_info("node link %s: disconnected", l->node_id);
 	}
 	free(l->rx);
@@ -639,21 +642,142 @@ hivelink_key_revoked(const char *key_id)
 			hl_fail(l, 1008, "API key revoked");
 }
 
-/* Write the heartbeats of batch ids[0..n) with status. */
-static void
-flush_batch(const char *status, struct hlink **ls, size_t n, int64_t now)
+/* ------------------------------------------------------------ the writer */
+
+/* A heartbeat batch (ids with status) or one disconnect. */
+struct wjob {
+	struct wjob	*next;
+	const char	*status;		/* NULL: a disconnect */
+	size_t		 n;
+	char		 org[UUID_STRLEN + 1];
+	char		 at[64];		/* disconnect: when, UTC */
+	char		 ids[BATCH][UUID_STRLEN + 1];
+};
+
+static pthread_mutex_t	 wmu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 wcv = PTHREAD_COND_INITIALIZER;
+static struct wjob	*whead, *wtail;
+static size_t		 wqueued;
+static struct db	*wdb;
+
+static int
+wjob_run(struct wjob *j)
 {
+	/*
+	 * A link that ended writes offline unless the node has connected
+	 * again since (its auth ran on the loop, before this job).
+	 */
+	static const char disc[] = "UPDATE nodes SET status = 'offline', "
+	    "disconnected_at = UTC_TIMESTAMP(6) WHERE id = ? AND "
+	    "organization_id = ? AND (connected_at IS NULL OR "
+	    "connected_at <= ?)";
 	struct db_param	 p[1 + BATCH];
 	size_t		 i;
 
-	p[0] = DB_STR(status);
+	if (j->status == NULL) {
+		p[0] = DB_STR(j->ids[0]);
+		p[1] = DB_STR(j->org);
+		p[2] = DB_STR(j->at);
+		return db_exec(wdb, disc, p, 3, NULL);
+	}
+	p[0] = DB_STR(j->status);
 	for (i = 0; i < BATCH; i++)
-		p[1 + i] = i < n ? DB_STR(ls[i]->node_id) : DB_NULL;
-	if (db_exec(stream_db(), batch_sql, p, 1 + BATCH, NULL) != 0) {
-		log_warnx("node links: %zu heartbeats not written (retried "
-		    "next second)", n);
+		p[1 + i] = i < j->n ? DB_STR(j->ids[i]) : DB_NULL;
+	return db_exec(wdb, batch_sql, p, 1 + BATCH, NULL);
+}
+
+static void *
+writer(void *arg)
+{
+	struct wjob	*list, *j;
+	int		 rc;
+
+	for (;;) {
+		pthread_mutex_lock(&wmu);
+		while (whead == NULL)
+			pthread_cond_wait(&wcv, &wmu);
+		list = whead;
+		whead = wtail = NULL;
+		wqueued = 0;
+		pthread_mutex_unlock(&wmu);
+		/* One commit (one log flush) for everything waiting. */
+		rc = db_begin(wdb);
+		for (j = list; rc == 0 && j != NULL; j = j->next)
+			rc = wjob_run(j);
+		if (rc == 0)
+			rc = db_commit(wdb);
+		if (rc != 0) {
+			db_rollback(wdb);
+			log_warnx("node links: heartbeats or disconnects not "
+			    "written (database error %d)", rc);
+		}
+		while ((j = list) != NULL) {
+			list = j->next;
+			free(j);
+		}
+	}
+	return NULL;
+}
+
+/* Queue j for the writer (taken). */
+static void
+writer_push(struct wjob *j)
+{
+	pthread_mutex_lock(&wmu);
+	if (wqueued >= WRITER_MAX_JOBS && j->status != NULL) {
+		pthread_mutex_unlock(&wmu);
+		log_warnx("node links: writer behind, %zu heartbeats dropped",
+		    j->n);
+		free(j);
 		return;
 	}
+	j->next = NULL;
+	if (wtail != NULL)
+		wtail->next = j;
+	else
+		whead = j;
+	wtail = j;
+	wqueued++;
+	pthread_cond_signal(&wcv);
+	pthread_mutex_unlock(&wmu);
+}
+
+static void
+writer_disconnect(const struct hlink *l)
+{
+	struct wjob	*j;
+	struct timespec	 ts;
+	struct tm	 tm;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		log_warnx("node link %s: disconnect not recorded", l->node_id);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(j->at, sizeof(j->at), "%04d-%02d-%02d %02d:%02d:%02d.%06ld",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	memcpy(j->ids[0], l->node_id, sizeof(j->ids[0]));
+	memcpy(j->org, l->org_id, sizeof(j->org));
+	j->n = 1;
+	writer_push(j);
+}
+
+/* Hand the heartbeats of ls[0..n) with status to the writer. */
+static void
+flush_batch(const char *status, struct hlink **ls, size_t n, int64_t now)
+{
+	struct wjob	*j;
+	size_t		 i;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return;		/* still pending: next second */
+	j->status = status;
+	j->n = n;
+	for (i = 0; i < n; i++)
+		memcpy(j->ids[i], ls[i]->node_id, sizeof(j->ids[i]));
+	writer_push(j);
 	for (i = 0; i < n; i++) {
 		ls[i]->hb_pending = 0;
 		ls[i]->written_ms = now;
@@ -727,6 +851,16 @@ hivelink_init(void)
 		o += (size_t)snprintf(batch_sql + o, sizeof(batch_sql) - o,
 		    i == 0 ? "?" : ",?");
 	snprintf(batch_sql + o, sizeof(batch_sql) - o, ")");
+	{
+		struct db_config cfg;
+		pthread_t	 t;
+
+		db_config_from_env(&cfg);
+		if ((wdb = db_new(&cfg)) == NULL ||
+		    pthread_create(&t, NULL, writer, NULL) != 0)
+			fatalx("node links: cannot start the writer");
+		pthread_detach(t);
+	}
 	loop_every(&sweep_timer, 1000, sweep, NULL);
 	log_info("node links: window %lld s, heartbeats written every %lld "
 	    "ms at most", (long long)(window_ms / 1000),
