@@ -217,12 +217,16 @@ if ! env "${HIVE_ENV[@]}" timeout --foreground 180 contrib/swarm-stack start ||
     exit 1
 fi
 HIVE_SECRET=$(cat "$DIR/hive/hive-token-secret")
-# What a node of the swarm takes (the original's VK_* names); boards pull
-# the hive's changes at most every 300 ms.
+# What a node of the swarm takes (the original's VK_* names). Its
+# swarm-stream keeps the node link: a heartbeat every second (the window
+# is 4 s), reconnects within a second. A board read pulls at most every
+# 10 minutes, so a change from another node that shows up here came
+# through the link's push (hive-link.test.mjs relies on it).
 node_swarm_env() { # NAME PORT KEY
     printf '%s\n' VK_HIVE_URL="$HIVE_URL" VK_NODE_API_KEY="$3" VK_NODE_NAME="$1" \
         VK_NODE_PUBLIC_URL="http://127.0.0.1:$2" VK_CONNECTION_TOKEN_SECRET="$HIVE_SECRET" \
-        SWARM_HIVE_SYNC_INTERVAL_MS=300
+        SWARM_HIVE_SYNC_INTERVAL_MS=600000 SWARM_HIVE_HEARTBEAT_MS=1000 \
+        SWARM_HIVE_LINK_BACKOFF_MIN_MS=200 SWARM_HIVE_LINK_BACKOFF_MAX_MS=1000
 }
 mapfile -t NODE_A_SWARM < <(node_swarm_env node-a "$NODE_A_PORT" "$KEY_A")
 mapfile -t NODE_B_SWARM < <(node_swarm_env node-b "$NODE_B_PORT" "$KEY_B")
@@ -359,8 +363,9 @@ if [ "$e2e_rc" -ne 0 ] && [ $((e2e_fail + e2e_cancel)) -eq 0 ]; then
 fi
 if [ "$e2e_rc" -ne 0 ] || [ $((e2e_fail + e2e_cancel)) -ne 0 ]; then
     for f in "$DIR/log/swarm-node.log" "$DIR/log/nginx-error.log" "$LOGS/github-standin.log" \
-        "$DIR/hive/log/swarm-hive.log" "$DIR/node-a/log/swarm-node.log" \
-        "$DIR/node-b/log/swarm-node.log"; do
+        "$DIR/hive/log/swarm-hive.log" "$DIR/hive/log/swarm-stream.log" "$DIR/node-a/log/swarm-node.log" \
+        "$DIR/node-a/log/swarm-stream.log" "$DIR/node-b/log/swarm-node.log" \
+        "$DIR/node-b/log/swarm-stream.log"; do
         [ -s "$f" ] && { printf -- '--- last 40 lines of %s ---\n' "$f"; tail -n 40 "$f"; }
     done
 fi

@@ -7,6 +7,7 @@
 #include "field.h"
 #include "hive.h"
 #include "jsonx.h"
+#include "notify.h"
 
 #define KEY_NAME_MAX	255
 #define KEY_TRIES	4	/* new keys whose prefix is taken */
@@ -96,6 +97,8 @@ apikey_revoke(struct req *rq, struct reply *rp)
 
 	if ((rc = db_key_revoke(rq->db, rq->id)) != 0)
 		return reply_err(rp, rc, "API key");
+	/* Links open with this key are closed now, not at their next use. */
+	notify_send(NOTIFY_HKEY, rq->id);
 	if ((rc = db_key_get(rq->db, &row, rq->id)) != 0)
 		return reply_err(rp, rc, "API key");
 	return reply_data(rp, row);

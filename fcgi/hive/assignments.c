@@ -6,6 +6,7 @@
 #include "field.h"
 #include "hive.h"
 #include "jsonx.h"
+#include "notify.h"
 
 static const char *const exec_statuses[] = {
 	"pending", "starting", "running", "completed", "failed", "cancelled",
@@ -150,6 +151,7 @@ assignment_create(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, NULL);
 		goto out;
 	}
+	notify_send(NOTIFY_HORG, jsonx_get_str(out, "organization_id"));
 	rc = reply_data_status(rp, 201, out);
 	out = NULL;
 out:
@@ -205,6 +207,7 @@ assignment_update(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, "assignment");
 		goto out;
 	}
+	notify_send(NOTIFY_HORG, jsonx_get_str(a, "organization_id"));
 	rc = reply_data(rp, a);
 	a = NULL;
 out:

@@ -7,6 +7,7 @@
 #include "http.h"
 #include "jwt.h"
 #include "server.h"
+#include "hive_config.h"
 
 extern const struct app hive_app;
 
@@ -15,21 +16,6 @@ extern const struct app hive_app;
 #define H_NODEKEY	(0x2 << R_APP_SHIFT)	/* a node API key (x-api-key) */
 #define H_TOKEN		(0x4 << R_APP_SHIFT)	/* or ?token= (handler checks) */
 
-#define HIVE_ADMIN_TOKEN_MIN	16
-#define HIVE_ADMIN_TOKEN_MAX	512
-#define HIVE_URL_MAX		2048
-
-/* config.c: read once by main before the workers fork. */
-struct hive_config {
-	char		 admin_token[HIVE_ADMIN_TOKEN_MAX + 1];	/* "" = unset */
-	long long	 window;		/* heartbeat window, seconds */
-	struct jwt_key	 key;			/* connection tokens */
-	int		 have_key;
-	char		 public_url[HIVE_URL_MAX + 1];	/* "" = from request */
-};
-/* Read the environment (see docs/hive-API.md); fatal on a bad value. */
-void	hive_config_load(void);
-const struct hive_config *hive_config(void);
 /*
  * The hive's external base URL without a trailing slash: the configured
  * one, else scheme and Host of the request, into out[HIVE_URL_MAX + 1].
@@ -54,8 +40,6 @@ int	node_row_finish(json_object *row, const char *status_key);
 int	node_rows_finish(json_object *rows, const char *status_key);
 /* Replace string member key (stored JSON text) by its parsed value. */
 int	json_member_parse(json_object *obj, const char *key);
-/* Now as an RFC 3339 string (UTC, microseconds) into out[28]. */
-void	hive_time_rfc3339(char *out, int64_t unix_seconds);
 
 /* params.c: query parameters shared by several routes */
 /*

@@ -7,6 +7,7 @@
 #include "field.h"
 #include "hive.h"
 #include "jsonx.h"
+#include "notify.h"
 #include "node_session.h"
 
 static const char *const node_statuses[] = {
@@ -162,6 +163,9 @@ node_link_post(struct req *rq, struct reply *rp)
 		json_object_put(link);
 		return reply_err(rp, rc, NULL);
 	}
+	/* The other nodes of the organization see the project at once. */
+	if (created)
+		notify_send(NOTIFY_HORG, hive_caller()->org_id);
 	return reply_data_status(rp, created ? 201 : 200, link);
 }
 
@@ -178,5 +182,6 @@ node_unlink_delete(struct req *rq, struct reply *rp)
 	if ((rc = hive_node_unlink(rq->db, &what, hive_caller()->org_id,
 	    rq->id, rq->sub)) != 0)
 		return reply_err(rp, rc, what);
+	notify_send(NOTIFY_HORG, hive_caller()->org_id);
 	return reply_null(rp, 200);
 }

@@ -6,6 +6,7 @@
 #include "field.h"
 #include "hive.h"
 #include "jsonx.h"
+#include "notify.h"
 
 static const struct field drain_fields[] = {
 	{ "draining",	FT_BOOL, 0, 0, NULL },
@@ -76,10 +77,14 @@ node_get(struct req *rq, struct reply *rp)
 int
 node_delete(struct req *rq, struct reply *rp)
 {
+	char	 org[UUID_STRLEN + 1];
 	int	 rc;
 
-	if ((rc = db_node_delete(rq->db, rq->id)) != 0)
+	if ((rc = db_node_org(rq->db, org, rq->id)) != 0 ||
+	    (rc = db_node_delete(rq->db, rq->id)) != 0)
 		return reply_err(rp, rc, "node");
+	/* Its projects go: the other nodes drop them now. */
+	notify_send(NOTIFY_HORG, org);
 	return reply_null(rp, 200);
 }
 

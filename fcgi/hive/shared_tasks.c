@@ -6,6 +6,7 @@
 #include "field.h"
 #include "hive.h"
 #include "jsonx.h"
+#include "notify.h"
 
 /* The original's limit on title + description together. */
 #define STASK_TEXT_MAX	51200
@@ -146,6 +147,8 @@ stask_create(struct req *rq, struct reply *rp)
 		json_object_put(task);
 		return reply_err(rp, rc, "project");
 	}
+	/* Committed: the organization's linked nodes pull it now. */
+	notify_send(NOTIFY_HORG, jsonx_get_str(task, "organization_id"));
 	return reply_task(rp, 201, task);
 }
 
@@ -209,6 +212,7 @@ stask_update(struct req *rq, struct reply *rp)
 		rc = reply_err(rp, rc, "task");
 		goto out;
 	}
+	notify_send(NOTIFY_HORG, jsonx_get_str(task, "organization_id"));
 	rc = reply_task(rp, 200, task);
 	task = NULL;
 out:
@@ -243,6 +247,7 @@ stask_delete(struct req *rq, struct reply *rp)
 		json_object_put(task);
 		return reply_err(rp, rc, "task");
 	}
+	notify_send(NOTIFY_HORG, jsonx_get_str(task, "organization_id"));
 	return reply_task(rp, 200, task);
 }
 

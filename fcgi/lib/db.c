@@ -14,7 +14,8 @@
 #include "timefmt.h"
 
 #define DB_STMT_CACHE	96	/* distinct statements one worker keeps */
-#define DB_MAX_PARAMS	32
+/* The hive's batched heartbeat UPDATE binds 1 + 256 (stream/hivelink.c). */
+#define DB_MAX_PARAMS	272
 #define DB_MAX_COLS	64
 #define DB_STR_INIT	256	/* first buffer per string column; grows */
 

@@ -12,7 +12,7 @@
 #include "uuid.h"
 
 const char *const notify_kind_names[NOTIFY__MAX] = {
-	"board", "procs", "logs"
+	"board", "procs", "logs", "horg", "hkey"
 };
 
 static int			 notify_fd = -1;

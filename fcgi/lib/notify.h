@@ -17,10 +17,13 @@ enum notify_kind {
 	NOTIFY_BOARD,		/* tasks of a project changed: project id */
 	NOTIFY_PROCS,		/* processes of an attempt changed: attempt id */
 	NOTIFY_LOGS,		/* a process's log rows grew: process id */
+	/* The hive's workers to the hive's swarm-stream (node links). */
+	NOTIFY_HORG,		/* swarm state of an organization changed */
+	NOTIFY_HKEY,		/* a node API key was revoked: key id */
 	NOTIFY__MAX
 };
 
-/* The word of each kind on the wire ("board", "procs", "logs"). */
+/* The word of each kind on the wire ("board", "procs", "logs", ...). */
 extern const char *const notify_kind_names[NOTIFY__MAX];
 
 void	notify_send(enum notify_kind, const char *id);

@@ -1,4 +1,6 @@
 /* hive_client.c: the node's hive settings and its JSON calls to the hive */
+#include <sys/utsname.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,28 @@ hive_public_url(void)
 	const char	*u = getenv("VK_NODE_PUBLIC_URL");
 
 	return u != NULL && *u != '\0' ? u : NULL;
+}
+
+/* Capabilities we report: what uname says; executors come with phase 2. */
+json_object *
+hive_capabilities(void)
+{
+	struct utsname	 u;
+	json_object	*c;
+
+	if ((c = json_object_new_object()) == NULL)
+		return NULL;
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	if (jsonx_add(c, "executors", json_object_new_array()) != 0 ||
+	    jsonx_add_int(c, "max_concurrent_tasks", 1) != 0 ||
+	    jsonx_add_str(c, "os", "linux") != 0 ||
+	    jsonx_add_str(c, "arch", u.machine) != 0 ||
+	    jsonx_add_str(c, "version", "swarm-node") != 0) {
+		json_object_put(c);
+		return NULL;
+	}
+	return c;
 }
 
 int

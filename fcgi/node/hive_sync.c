@@ -1,6 +1,4 @@
 /* hive_sync.c: registration, heartbeat and the pull of hive changes */
-#include <sys/utsname.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,28 +22,6 @@ same(const char *a, const char *b)
 	    (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-/* Capabilities we report: what uname says; executors come with phase 2. */
-static json_object *
-capabilities(void)
-{
-	struct utsname	 u;
-	json_object	*c;
-
-	if ((c = json_object_new_object()) == NULL)
-		return NULL;
-	if (uname(&u) != 0)
-		memset(&u, 0, sizeof(u));
-	if (jsonx_add(c, "executors", json_object_new_array()) != 0 ||
-	    jsonx_add_int(c, "max_concurrent_tasks", 1) != 0 ||
-	    jsonx_add_str(c, "os", "linux") != 0 ||
-	    jsonx_add_str(c, "arch", u.machine) != 0 ||
-	    jsonx_add_str(c, "version", "swarm-node") != 0) {
-		json_object_put(c);
-		return NULL;
-	}
-	return c;
-}
-
 /* POST /nodes/register and remember who we are. */
 static int
 hive_register(struct db *db, struct hive_identity *out, const char *machine,
@@ -59,7 +35,7 @@ hive_register(struct db *db, struct hive_identity *out, const char *machine,
 	    jsonx_add_str(body, "name", hive_node_name()) != 0 ||
 	    jsonx_add_str(body, "machine_id", machine) != 0 ||
 	    jsonx_add_str(body, "public_url", hive_public_url()) != 0 ||
-	    jsonx_add(body, "capabilities", capabilities()) != 0) {
+	    jsonx_add(body, "capabilities", hive_capabilities()) != 0) {
 		json_object_put(body);
 		return E_FAIL;
 	}

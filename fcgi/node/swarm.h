@@ -7,6 +7,7 @@
 
 #include "http.h"
 #include "uuid.h"
+#include "hive_env.h"
 
 struct db;
 
@@ -17,15 +18,6 @@ struct db;
  * VK_NODE_API_KEY the node is alone (local-first) and nothing here runs.
  */
 #define HIVE_ERR_LEN	256
-
-int	 hive_enabled(void);
-/* The hive's base URL (scheme://host[:port], no path); "" if disabled. */
-const char *hive_base(void);
-const char *hive_key(void);
-/* VK_NODE_NAME, else the host name, else "swarm-node". */
-const char *hive_node_name(void);
-/* VK_NODE_PUBLIC_URL or NULL. */
-const char *hive_public_url(void);
 
 /* The outcome of one call to the hive. */
 struct hive_reply {

@@ -15,6 +15,7 @@
 #include "cache.h"
 #include "db.h"
 #include "executors.h"
+#include "hive_config.h"
 #include "log.h"
 #include "notify.h"
 #include "repo.h"
@@ -28,18 +29,26 @@ static volatile int		 stopping;
 static struct db		*the_db;
 static struct executors		*the_executors;
 static struct loop_timer	 keepalive_timer;
+static enum stream_role		 the_role = ROLE_NODE;
 
 /*
  * protocols[0] serves every WebSocket path (browsers ask for no
- * subprotocol and get the first); "swarm-fd" carries loop_fd_add fds.
- * The hive link (an lws client to the hive) and the hive's node-link
- * endpoint go here as more rows.
+ * subprotocol and get the first), the hive's node-link endpoint too;
+ * "swarm-fd" carries loop_fd_add fds; "swarm-node-link" is the node's
+ * client to its hive (nodelink.c).
  */
 static const struct lws_protocols protocols[] = {
 	{ "swarm-stream", ws_callback, sizeof(struct client), 512, 0, NULL, 0 },
 	{ "swarm-fd", loop_fd_callback, 0, 0, 0, NULL, 0 },
+	{ "swarm-node-link", nodelink_callback, 0, 4096, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
+
+enum stream_role
+stream_role(void)
+{
+	return the_role;
+}
 
 struct db *
 stream_db(void)
@@ -56,7 +65,8 @@ stream_executors(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: swarm-stream [--socket PATH] [--notify PATH]\n"
+	fprintf(stderr, "usage: swarm-stream [--socket PATH] [--notify PATH] "
+	    "[--role node|hive]\n"
 	    "defaults: $SWARM_RUN/stream.sock and $SWARM_RUN/%s\n"
 	    "database: SWARM_DB_SOCKET or SWARM_DB_HOST/SWARM_DB_PORT, "
 	    "SWARM_DB_USER, SWARM_DB_PASSWORD, SWARM_DB_NAME\n",
@@ -116,6 +126,7 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "notify", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct lws_context_creation_info info;
@@ -133,8 +144,14 @@ main(int argc, char *argv[])
 		snprintf(sock, sizeof(sock), "%s/stream.sock", run);
 		snprintf(notify, sizeof(notify), "%s/%s", run, NOTIFY_SOCK_NAME);
 	}
-	while ((ch = getopt_long(argc, argv, "s:n:", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:n:r:", opts, NULL)) != -1) {
 		switch (ch) {
+		case 'r':
+			if (strcmp(optarg, "hive") == 0)
+				the_role = ROLE_HIVE;
+			else if (strcmp(optarg, "node") != 0)
+				fatalx("--role must be node or hive");
+			break;
 		case 's':
 			if ((size_t)snprintf(sock, sizeof(sock), "%s", optarg) >=
 			    sizeof(sock))
@@ -163,22 +180,29 @@ main(int argc, char *argv[])
 	    (sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		fatal("signalfd");
 
-	if (repo_global_init() != 0)
-		fatalx("libgit2 initialisation failed");
-	cache_init(getenv("SWARM_CACHE_DIR"));
 	db_config_from_env(&dbcfg);
 	if ((the_db = db_new(&dbcfg)) == NULL)
 		fatalx("out of memory");
-	if ((defaults = getenv("SWARM_EXECUTORS_DEFAULTS")) == NULL)
-		defaults = SWARM_EXECUTORS_DEFAULTS;
-	if (executors_load_env(&the_executors, defaults, err, sizeof(err)) != 0)
-		log_warnx("executors: %s (normalized logs are plain)", err);
+	if (the_role == ROLE_HIVE)
+		hive_config_load();	/* the heartbeat window */
+	else {
+		if (repo_global_init() != 0)
+			fatalx("libgit2 initialisation failed");
+		cache_init(getenv("SWARM_CACHE_DIR"));
+		if ((defaults = getenv("SWARM_EXECUTORS_DEFAULTS")) == NULL)
+			defaults = SWARM_EXECUTORS_DEFAULTS;
+		if (executors_load_env(&the_executors, defaults, err,
+		    sizeof(err)) != 0)
+			log_warnx("executors: %s (normalized logs are plain)",
+			    err);
+	}
 
 	/* lws warns about every refused upgrade: we log those ourselves. */
 	lws_set_log_level(LLL_ERR, NULL);
 	memset(&info, 0, sizeof(info));
+	/* TLS for the node's client to an https hive. */
 	info.options = LWS_SERVER_OPTION_UNIX_SOCK |
-	    LWS_SERVER_OPTION_DISABLE_IPV6;
+	    LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.iface = sock;
 	info.port = 0;
 	info.protocols = protocols;
@@ -191,14 +215,20 @@ main(int argc, char *argv[])
 		fatalx("cannot watch signals");
 	if (notify_in_init(notify) != 0)
 		fatalx("cannot listen for notifications on %s", notify);
-	if (diff_init() != 0)
-		fatalx("cannot watch files (inotify)");
-	board_init();
-	procs_init();
-	logs_init();
-	orphans_init();
+	if (the_role == ROLE_HIVE)
+		hivelink_init();
+	else {
+		if (diff_init() != 0)
+			fatalx("cannot watch files (inotify)");
+		board_init();
+		procs_init();
+		logs_init();
+		orphans_init();
+		nodelink_init();
+	}
 	loop_every(&keepalive_timer, 1000, clients_keepalive, NULL);
-	log_info("listening on %s", sock);
+	log_info("listening on %s (%s)", sock, the_role == ROLE_HIVE ?
+	    "hive: node links" : "node streams");
 
 	while (!stopping)
 		if (lws_service(ctx, 0) < 0)

@@ -23,6 +23,10 @@ notify_in_read(int fd, void *arg)
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 		if (notify_parse(&kind, id, buf, (size_t)n) != 0)
 			continue;	/* not ours: ignored */
+		/* Each role acts on its own kinds only. */
+		if ((kind == NOTIFY_HORG || kind == NOTIFY_HKEY) !=
+		    (stream_role() == ROLE_HIVE))
+			continue;
 		switch (kind) {
 		case NOTIFY_BOARD:
 			board_notify(id);
@@ -33,6 +37,12 @@ notify_in_read(int fd, void *arg)
 			break;
 		case NOTIFY_LOGS:
 			logs_notify(id);
+			break;
+		case NOTIFY_HORG:
+			hivelink_notify_org(id);
+			break;
+		case NOTIFY_HKEY:
+			hivelink_key_revoked(id);
 			break;
 		default:
 			break;

@@ -13,6 +13,8 @@ static const struct route routes[] = {
 	{ "/api/execution-processes/stream/ws", STREAM_PROCS,
 	    "task_attempt_id", 30, 90 },
 	{ "/api/tasks/stream/ws", STREAM_BOARD, "project_id", 30, 90 },
+	/* Nodes heartbeat in the protocol (hivelink.c); pings are a backstop. */
+	{ "/hive/v1/nodes/ws", STREAM_NODE_LINK, NULL, 60, 180 },
 };
 
 const char *
@@ -109,7 +111,8 @@ route_parse(struct route_req *out, const char *path, const char *const *args,
 			    "UUID", r->id_query);
 			return 400;
 		}
-	} else if (uuid_parse(out->id, seg) != 0) {
+	} else if (strstr(r->pattern, "{id}") != NULL &&
+	    uuid_parse(out->id, seg) != 0) {
 		snprintf(err, errsz, "invalid id");
 		return 400;
 	}

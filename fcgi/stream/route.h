@@ -19,13 +19,14 @@ enum stream_kind {
 	STREAM_NORM_LOGS,	/* /api/execution-processes/{id}/normalized-logs/ws */
 	STREAM_PROCS,		/* /api/execution-processes/stream/ws?task_attempt_id= */
 	STREAM_BOARD,		/* /api/tasks/stream/ws?project_id= */
+	STREAM_NODE_LINK,	/* /hive/v1/nodes/ws (hive role only) */
 	STREAM__MAX
 };
 
 struct route {
 	const char		*pattern;
 	enum stream_kind	 kind;
-	const char		*id_query;	/* NULL: {id} in the path */
+	const char		*id_query;	/* NULL: {id} in the path, if any */
 	/* Keep-alive as the original (crates/server/src/ws_util.rs). */
 	int			 ping_secs;
 	int			 pong_timeout_secs;

@@ -11,6 +11,7 @@
 #include "route.h"
 
 struct db;
+struct hlink;
 
 /* ---------------------------------------------------------------- loop */
 
@@ -67,6 +68,8 @@ struct client {
 				 close_after_drain:1, finished:1;
 	int			 close_code;
 	char			 close_reason[96];
+	/* The hive's node link: its session (hivelink.c). */
+	struct hlink		*link;
 	/* Diff streams: content bytes still allowed on this connection. */
 	uint64_t		 budget;
 	unsigned int		 budget_out:1;
@@ -118,9 +121,20 @@ struct stream_ops {
 	int	(*check)(const struct route_req *, char *err, size_t errsz);
 	int	(*open)(struct client *);
 	void	(*close)(struct client *);
+	/*
+	 * Optional: a piece of a client frame (streams without it ignore
+	 * what clients send, as the original). final: the message ends
+	 * here; binary: a binary frame. Non-zero closes the connection.
+	 */
+	int	(*receive)(struct client *, const void *in, size_t len,
+		    int final, int binary);
 };
 
 extern const struct stream_ops stream_ops[STREAM__MAX];
+
+/* Which host swarm-stream serves: a node's streams, or the hive's links. */
+enum stream_role { ROLE_NODE, ROLE_HIVE };
+enum stream_role stream_role(void);
 
 /* The process's database handle (one connection, reconnects itself). */
 struct db *stream_db(void);
@@ -150,6 +164,31 @@ int	diff_check(const struct route_req *, char *, size_t);
 int	diff_open(struct client *);
 void	diff_close(struct client *);
 int	diff_init(void);
+
+/*
+ * hivelink.c: the hive's end of the node link (hive-api.md §4): auth
+ * with the node API key, registration, heartbeats (written in batches),
+ * link/unlink, notifications pushed to the nodes of an organization.
+ */
+int	hivelink_check(const struct route_req *, char *, size_t);
+int	hivelink_open(struct client *);
+void	hivelink_close(struct client *);
+int	hivelink_receive(struct client *, const void *, size_t, int, int);
+/* Tell every linked node of org_id to pull (a datagram "horg <id>"). */
+void	hivelink_notify_org(const char *org_id);
+/* Close every link authenticated with key_id (revoked). */
+void	hivelink_key_revoked(const char *key_id);
+void	hivelink_init(void);
+size_t	hivelink_count(void);
+
+/*
+ * nodelink.c: the node's end: a persistent lws client to the hive when
+ * VK_HIVE_URL and VK_NODE_API_KEY are set (nothing otherwise), with
+ * heartbeats, reconnect with backoff, and a sync run on notifications.
+ */
+void	nodelink_init(void);
+int	nodelink_callback(struct lws *, enum lws_callback_reasons, void *,
+	    void *, size_t);
 
 /* The datagram socket writers notify (lib/notify.h). 0 or E_FAIL. */
 int	notify_in_init(const char *path);

@@ -8,11 +8,13 @@
 _Static_assert(LWS_PRE <= MSG_HEADROOM, "MSG_HEADROOM is below LWS_PRE");
 
 const struct stream_ops stream_ops[STREAM__MAX] = {
-	[STREAM_DIFF] = { diff_check, diff_open, diff_close },
-	[STREAM_RAW_LOGS] = { logs_check, logs_open, logs_close },
-	[STREAM_NORM_LOGS] = { logs_check, logs_open, logs_close },
-	[STREAM_PROCS] = { procs_check, procs_open, procs_close },
-	[STREAM_BOARD] = { board_check, board_open, board_close },
+	[STREAM_DIFF] = { diff_check, diff_open, diff_close, NULL },
+	[STREAM_RAW_LOGS] = { logs_check, logs_open, logs_close, NULL },
+	[STREAM_NORM_LOGS] = { logs_check, logs_open, logs_close, NULL },
+	[STREAM_PROCS] = { procs_check, procs_open, procs_close, NULL },
+	[STREAM_BOARD] = { board_check, board_open, board_close, NULL },
+	[STREAM_NODE_LINK] = { hivelink_check, hivelink_open, hivelink_close,
+	    hivelink_receive },
 };
 
 #define URI_MAX		1024
@@ -45,6 +47,12 @@ ws_parse(struct lws *wsi, struct route_req *req, char *err, size_t errsz)
 	}
 	if ((status = route_parse(req, uri, args, nargs, err, errsz)) != 0)
 		return status;
+	/* A hive serves node links only; a node everything else. */
+	if ((req->route->kind == STREAM_NODE_LINK) !=
+	    (stream_role() == ROLE_HIVE)) {
+		snprintf(err, errsz, "no such stream");
+		return 404;
+	}
 	return stream_ops[req->route->kind].check(req, err, errsz);
 }
 
@@ -144,7 +152,12 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			c->last_pong_ms = loop_now_ms();
 		return 0;
 	case LWS_CALLBACK_RECEIVE:
-		return 0;	/* client frames are ignored, as the original */
+		/* Streams ignore client frames, as the original. */
+		if (!c->established || c->closing ||
+		    stream_ops[c->req.route->kind].receive == NULL)
+			return 0;
+		return stream_ops[c->req.route->kind].receive(c, in, len,
+		    lws_is_final_fragment(wsi), lws_frame_is_binary(wsi));
 	case LWS_CALLBACK_CLOSED:
 		if (!c->established)
 			return 0;

@@ -4,10 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { HIVE, HIVE_ORG, HIVE_VAR, NODE_A, hive, hiveOk, nodeA as api, nodeASql as sql,
+import { HIVE, HIVE_ORG, HIVE_VAR, NODE_A, NODE_B_VAR, hive, hiveOk, nodeA as api, nodeASql as sql,
 	nodeB, nodeBSql, waitFor } from './lib/swarm.mjs';
 import { fails, makeRepo, makeScratch, ok, removeScratch } from './lib/stack.mjs';
 
@@ -164,15 +165,24 @@ describe('shared tasks', () => {
 		assert.equal(stale.status, 409);
 		assert.equal(stale.json.message, 'task version mismatch');
 		assert.deepEqual(stale.json.error_data, { version: 3 });
-		// Node A changes the title; node B (not pulled since) still has version 3.
-		ok(await api('PUT', `/api/tasks/${s.taskA.id}`, { json: { title: 'renamed on A' } }));
-		const before = nodeBSql(`SELECT title, status, remote_version FROM tasks WHERE id = '${s.taskB.id}'`);
-		const r = await nodeB('PUT', `/api/tasks/${s.taskB.id}`, { json: { status: 'done' } });
-		fails(r, 409, 'task was changed on another node; reload it and try again');
-		assert.equal(r.json.error_data.version, 3);
-		assert.deepEqual(nodeBSql(`SELECT title, status, remote_version FROM tasks WHERE id = '${s.taskB.id}'`), before);
-		assert.equal(hiveOk(await hive('GET', `/tasks/${s.taskA.shared_task_id}`)).task.status, 'in-review');
-		// After a pull node B can make the change.
+		// Node A changes the title while node B cannot hear of it (its
+		// swarm-stream, which gets the hive's pushes, is stopped), so node
+		// B still has version 3.
+		const streamB = Number(fs.readFileSync(path.join(NODE_B_VAR, 'run', 'swarm-stream.pid'), 'utf8'));
+		process.kill(streamB, 'SIGSTOP');
+		try {
+			ok(await api('PUT', `/api/tasks/${s.taskA.id}`, { json: { title: 'renamed on A' } }));
+			const before = nodeBSql(`SELECT title, status, remote_version FROM tasks WHERE id = '${s.taskB.id}'`);
+			const r = await nodeB('PUT', `/api/tasks/${s.taskB.id}`, { json: { status: 'done' } });
+			fails(r, 409, 'task was changed on another node; reload it and try again');
+			assert.equal(r.json.error_data.version, 3);
+			assert.deepEqual(nodeBSql(`SELECT title, status, remote_version FROM tasks WHERE id = '${s.taskB.id}'`),
+			    before);
+			assert.equal(hiveOk(await hive('GET', `/tasks/${s.taskA.shared_task_id}`)).task.status, 'in-review');
+		} finally {
+			process.kill(streamB, 'SIGCONT');
+		}
+		// After a pull (the push it missed, or its reconnect) node B can make the change.
 		await waitFor(async () => (await boardB(s.remoteOnB.id)).find((x) => x.id === s.taskB.id &&
 		    x.title === 'renamed on A'), 'rename on node-b');
 		assert.equal(ok(await nodeB('PUT', `/api/tasks/${s.taskB.id}`, { json: { status: 'done' } })).status, 'done');
