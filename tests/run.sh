@@ -154,16 +154,25 @@ if [ "$BUILD_OK" != 1 ]; then
 fi
 
 # Eight distinct free loopback ports (all held open while choosing): the main
-# stack, the hive, node-a and node-b, http and https each.
+# stack, the hive, node-a and node-b, http and https each. Chosen below the
+# kernel's ephemeral range (32768+), so an outgoing connection of anything
+# else on the machine cannot take one before its server binds it.
 PORTS=$(node -e '
 const net = require("net");
-const s = Array.from({ length: 8 }, () => net.createServer());
-let n = 0;
-for (const x of s) x.listen(0, "127.0.0.1", () => {
-  if (++n < s.length) return;
-  console.log(s.map((y) => y.address().port).join(" "));
-  for (const y of s) y.close();
-});') || { step_failed "picking free ports"; exit 1; }
+const got = [];
+function next(tries) {
+  if (got.length === 8) {
+    console.log(got.map((y) => y.address().port).join(" "));
+    for (const y of got) y.close();
+    return;
+  }
+  if (tries > 1000) process.exit(1);
+  const port = 20000 + Math.floor(Math.random() * 12000);
+  const x = net.createServer();
+  x.once("error", () => next(tries + 1));
+  x.listen(port, "127.0.0.1", () => { got.push(x); next(tries + 1); });
+}
+next(0);') || { step_failed "picking free ports"; exit 1; }
 read -r HTTP_PORT HTTPS_PORT HIVE_PORT HIVE_TLS_PORT NODE_A_PORT NODE_A_TLS_PORT NODE_B_PORT \
     NODE_B_TLS_PORT <<<"$PORTS"
 
