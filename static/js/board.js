@@ -33,7 +33,7 @@ const SHORTCUTS = [
 
 // A column renders its first cards, more as it is scrolled: a board of
 // 1,000 tasks is interactive at once (the search still covers them all).
-const FIRST_CARDS = 24;
+const FIRST_CARDS = 12;
 const MORE_CARDS = 200;
 
 function More({ left, onMore }) {
