@@ -203,6 +203,20 @@ main(int argc, char *argv[])
 	/* TLS for the node's client to an https hive. */
 	info.options = LWS_SERVER_OPTION_UNIX_SOCK |
 	    LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	/*
+	 * lws's own loop polls every fd on each wakeup: fine for a node's
+	 * few streams, O(links) per heartbeat on a hive with thousands of
+	 * node links. There libev (epoll; Debian's libwebsockets-evlib-ev
+	 * plugin) wakes per ready fd. SWARM_STREAM_EVENT_LIB=poll|ev
+	 * overrides the choice.
+	 */
+	{
+		const char	*ev = getenv("SWARM_STREAM_EVENT_LIB");
+
+		if (ev != NULL && *ev != '\0' ? strcmp(ev, "ev") == 0 :
+		    the_role == ROLE_HIVE)
+			info.options |= LWS_SERVER_OPTION_LIBEV;
+	}
 	info.iface = sock;
 	info.port = 0;
 	info.protocols = protocols;
