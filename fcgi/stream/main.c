@@ -30,6 +30,8 @@ static struct db		*the_db;
 static struct executors		*the_executors;
 static struct loop_timer	 keepalive_timer;
 static enum stream_role		 the_role = ROLE_NODE;
+static int			 on_libev;
+static char			 notify_path[256];
 
 /*
  * protocols[0] serves every WebSocket path (browsers ask for no
@@ -106,6 +108,17 @@ on_signal(int fd, void *arg)
 		log_info("signal %u: stopping", si.ssi_signo);
 		stopping = 1;
 	}
+	/*
+	 * On libev, lws_service() runs the loop until it has no work and
+	 * never comes back to check `stopping`: leave from here. Nothing
+	 * is lost that a crash would keep (the links' ends are written by
+	 * the hive's window; the lock goes with the process).
+	 */
+	if (stopping && on_libev) {
+		unlink(notify_path);
+		log_info("stopped");
+		_exit(0);
+	}
 }
 
 /* Many idle clients need many fds: take the hard limit. */
@@ -168,6 +181,7 @@ main(int argc, char *argv[])
 	}
 	if (sock[0] == '\0' || notify[0] == '\0' || optind != argc)
 		usage();
+	snprintf(notify_path, sizeof(notify_path), "%s", notify);
 	take_lock(sock);
 	raise_nofile();
 
@@ -203,6 +217,22 @@ main(int argc, char *argv[])
 	/* TLS for the node's client to an https hive. */
 	info.options = LWS_SERVER_OPTION_UNIX_SOCK |
 	    LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	/*
+	 * lws's own loop polls every fd on each wakeup: fine for a node's
+	 * few streams, O(links) per heartbeat on a hive with thousands of
+	 * node links. There libev (epoll; Debian's libwebsockets-evlib-ev
+	 * plugin) wakes per ready fd. SWARM_STREAM_EVENT_LIB=poll|ev
+	 * overrides the choice.
+	 */
+	{
+		const char	*ev = getenv("SWARM_STREAM_EVENT_LIB");
+
+		if (ev != NULL && *ev != '\0' ? strcmp(ev, "ev") == 0 :
+		    the_role == ROLE_HIVE) {
+			info.options |= LWS_SERVER_OPTION_LIBEV;
+			on_libev = 1;
+		}
+	}
 	info.iface = sock;
 	info.port = 0;
 	info.protocols = protocols;

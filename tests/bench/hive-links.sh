@@ -23,7 +23,8 @@
 # the run; everything started here is stopped by pid and the temp dir goes.
 #
 # Environment: LINKS_NGINX, LINKS_MAX, STREAMS, HOLD_S, RATE (links opened per
-# second per linkload, default 1500), BENCH_KEEP=1 keeps the temp dir.
+# second per linkload, default 1500; RATE_MAX 200 in the max stage, where the
+# registrations' database writes set the pace), BENCH_KEEP=1 keeps the temp dir.
 set -u
 set -o pipefail
 
@@ -115,8 +116,8 @@ wrk_rps() {
 
 # stage NAME TOTAL TARGET... : one linkload per target (unix:PATH or tcp:HOST:PORT).
 stage() {
-    local name=$1 total=$2 n i per
-    shift 2
+    local name=$1 total=$2 rate=$3 n i per
+    shift 3
     n=$#
     per=$(( (total + n - 1) / n ))
     # Per link: over the processes' idle size at the start of the bench
@@ -130,13 +131,13 @@ stage() {
             unix:*) set -- --unix "${t#unix:}" ;;
             tcp:*) set -- --tcp "${t#tcp:}" ;;
         esac
-        "$LOAD" "$@" --key "$KEY" --links "$per" --prefix "g$i" --rate "$RATE" --hold "$HOLD_S" \
+        "$LOAD" "$@" --key "$KEY" --links "$per" --prefix "g$i" --rate "$rate" --hold "$HOLD_S" \
             --hist "$DIR/hist-$name-$i" >"$DIR/load-$name-$i.log" 2>&1 &
         LOAD_PIDS+=("$!")
         i=$((i + 1))
     done
     # Wait for every ramp, then measure in the hold.
-    local end=$((SECONDS + 300))
+    local end=$((SECONDS + 400))
     while [ "$(grep -l '^ramp ' "$DIR"/load-"$name"-*.log 2>/dev/null | wc -l)" -lt "$n" ] &&
         [ "$SECONDS" -lt "$end" ]; do sleep 1; done
     sleep 5
@@ -148,17 +149,18 @@ stage() {
         "SELECT COUNT(*) FROM nodes WHERE status = 'online' AND last_heartbeat_at > UTC_TIMESTAMP() - INTERVAL 90 SECOND")
     for p in "${LOAD_PIDS[@]}"; do wait "$p"; done
     LOAD_PIDS=()
-    local up failed ramp lat
+    local up failed retries ramp lat
     up=$(cat "$DIR"/load-"$name"-*.log | sed -n 's/^RESULT up=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
     failed=$(cat "$DIR"/load-"$name"-*.log | sed -n 's/^RESULT .*failed=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
+    retries=$(cat "$DIR"/load-"$name"-*.log | sed -n 's/^RESULT .*retries=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
     ramp=$(cat "$DIR"/load-"$name"-*.log | sed -n 's/^RESULT .*ramp_s=\([0-9.]*\).*/\1/p' | sort -n | tail -1)
     lat=$(cat "$DIR"/hist-"$name"-* 2>/dev/null | awk '{c[$1]+=$2; t+=$2} END {
         n = asorti(c, k, "@ind_num_asc"); a = 0; p50 = p99 = mx = 0
         for (i = 1; i <= n; i++) { a += c[k[i]]; if (!p50 && a >= 0.5 * t) p50 = k[i];
             if (!p99 && a >= 0.99 * t) p99 = k[i]; mx = k[i] }
         printf "%d acks p50 %.1f ms p99 %.1f ms max %.1f ms", t, (p50 + 100) / 1000, (p99 + 100) / 1000, (mx + 100) / 1000 }')
-    say "$(printf '%-6s links %6d/%-6d (failed %d, ramp %ss) online-in-db %6s | heartbeat %s | swarm-stream %5.1f MB (+%4.2f KB/link) nginx %5.1f MB (+%4.2f KB/link) | GET /projects/{id}/nodes %s req/s' \
-        "$name" "$up" "$total" "$failed" "${ramp:-?}" "$online" "$lat" "$(echo "$s1 / 1024" | bc -l)" \
+    say "$(printf '%-6s links %6d/%-6d (lost %d, retried %d, ramp %ss) online-in-db %6s | heartbeat %s | swarm-stream %5.1f MB (+%4.2f KB/link) nginx %5.1f MB (+%4.2f KB/link) | GET /projects/{id}/nodes %s req/s' \
+        "$name" "$up" "$total" "$failed" "$retries" "${ramp:-?}" "$online" "$lat" "$(echo "$s1 / 1024" | bc -l)" \
         "$(echo "($s1 - $s0) / ($total)" | bc -l)" "$(echo "$ng1 / 1024" | bc -l)" \
         "$(echo "($ng1 - $ng0) / ($total)" | bc -l)" "${rps:-?}")"
     # Let the disconnects be written before the next stage.
@@ -173,10 +175,10 @@ stage() {
 } | tee -a "$OUT"
 say "idle   GET /projects/{id}/nodes $(wrk_rps) req/s (no links)"
 
-stage nginx "$LINKS_NGINX" "tcp:127.0.0.1:$PORT"
-stage 10k "${LINKS_10K:-10000}" "unix:${SOCKS[0]}"
-stage 20k "${LINKS_20K:-19900}" "unix:${SOCKS[0]}"
+stage nginx "$LINKS_NGINX" "$RATE" "tcp:127.0.0.1:$PORT"
+stage 10k "${LINKS_10K:-10000}" "$RATE" "unix:${SOCKS[0]}"
+stage 20k "${LINKS_20K:-19900}" "$RATE" "unix:${SOCKS[0]}"
 TARGETS=()
 for s in "${SOCKS[@]}"; do TARGETS+=("unix:$s"); done
-stage max "$LINKS_MAX" "${TARGETS[@]}"
+stage max "$LINKS_MAX" "${RATE_MAX:-200}" "${TARGETS[@]}"
 say "limit: one swarm-stream holds one fd per link, so 20,000 open files cap it near 19,990 links; more links on one host take more swarm-stream processes (the max stage uses $STREAMS)"
