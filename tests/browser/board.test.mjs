@@ -128,6 +128,11 @@ describe('project list and board', () => {
 		assert.equal(await page.evaluate(() => document.activeElement.dataset.taskId), task.id);
 		await page.keyboard.press('Shift+L');
 		await eventually(async () => (await taskById(task.id)).status === 'inprogress', 'Shift+L moved it to inprogress');
+		// The card is shown in its new column and keeps the keyboard focus.
+		await eventually(() => page.evaluate((id) => {
+			const a = document.activeElement;
+			return a && a.dataset.taskId === id && a.closest('.column').dataset.status === 'inprogress';
+		}, task.id), 'the moved card focused in In Progress');
 		await page.keyboard.press('Enter');
 		await page.waitForURL(new RegExp(`/tasks/${task.id}$`));
 		await page.locator('.task-panel h2', { hasText: 'Second task' }).waitFor();
