@@ -76,3 +76,26 @@ db_image_attach(struct db *db, const char *task_id, const char *image_id)
 	    DB_STR(image_id) };
 	return db_exec(db, sql, p, DB_NPARAMS(p), NULL);
 }
+
+int
+db_image_orphans(struct db *db, json_object **out, long long hours)
+{
+	static const char sql[] = "SELECT i.id, i.file_path FROM images i "
+	    "WHERE i.created_at < UTC_TIMESTAMP(6) - INTERVAL ? HOUR "
+	    "AND NOT EXISTS (SELECT 1 FROM task_images ti "
+	    "WHERE ti.image_id = i.id) ORDER BY i.created_at LIMIT 100";
+	struct db_param	 p[] = { DB_INT(hours) };
+
+	return db_query(db, out, sql, p, DB_NPARAMS(p));
+}
+
+int
+db_image_delete_orphan(struct db *db, const char *id)
+{
+	/* Still unattached at the moment of the delete, or left alone. */
+	static const char sql[] = "DELETE FROM images WHERE id = ? AND NOT "
+	    "EXISTS (SELECT 1 FROM task_images ti WHERE ti.image_id = ?)";
+	struct db_param	 p[] = { DB_STR(id), DB_STR(id) };
+
+	return db_exec_one(db, sql, p, DB_NPARAMS(p));
+}

@@ -178,6 +178,10 @@ int	db_image_insert(struct db *, const struct image_row *);
 int	db_image_delete(struct db *, const char *id);
 /* The images of a task, oldest attachment first. */
 int	db_image_list_task(struct db *, json_object **out, const char *task_id);
+/* {id, file_path} of up to 100 images older than hours on no task. */
+int	db_image_orphans(struct db *, json_object **out, long long hours);
+/* Delete an image if it is still on no task; E_NOTFOUND otherwise. */
+int	db_image_delete_orphan(struct db *, const char *id);
 /* Attach an image to a task (no-op if attached); E_NOTFOUND. */
 int	db_image_attach(struct db *, const char *task_id, const char *image_id);
 

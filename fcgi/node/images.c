@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,29 @@ image_store_or_reply(struct req *rq, struct reply *rp, json_object **out)
 	return 0;
 }
 
+void
+images_sweep_orphans(struct db *db)
+{
+	json_object	*list = NULL, *o;
+	const char	*s = getenv("SWARM_IMAGE_ORPHAN_HOURS");
+	int64_t		 hours = 24;
+	size_t		 i, n;
+
+	if (s != NULL && text_to_int64(&hours, s, 1, 24 * 365) != 0)
+		hours = 24;
+	if (db_image_orphans(db, &list, (long long)hours) != 0)
+		return;
+	n = json_object_array_length(list);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(list, i);
+		if (db_image_delete_orphan(db, jsonx_get_str(o, "id")) == 0)
+			store_unlink(jsonx_get_str(o, "file_path"));
+	}
+	if (n > 0)
+		log_info("image store: %zu orphaned image(s) deleted", n);
+	json_object_put(list);
+}
+
 /* POST /api/images/upload (multipart, field "image"): 200 Image. */
 int
 image_upload(struct req *rq, struct reply *rp)
@@ -267,6 +291,8 @@ image_upload(struct req *rq, struct reply *rp)
 
 	if ((rc = image_store_or_reply(rq, rp, &img)) != 0)
 		return rc;
+	/* Uploads are when the store grows: keep it clean then. */
+	images_sweep_orphans(rq->db);
 	return reply_data(rp, img);
 }
 

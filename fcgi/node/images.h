@@ -26,4 +26,11 @@ int	images_copy_to_worktree(struct db *, const char *task_id,
  */
 int	images_canonicalise_prompt(char **prompt, const char *wt);
 
+/*
+ * Delete images uploaded more than SWARM_IMAGE_ORPHAN_HOURS (default 24)
+ * ago that no task uses (the original's orphan cleanup), rows and files.
+ * Run after uploads and by swarm-stream's periodic sweep.
+ */
+void	images_sweep_orphans(struct db *);
+
 #endif

@@ -1,6 +1,7 @@
 /* orphans.c: runs whose runner died, and idle worktrees, swept from here */
 #include "db.h"
 #include "db_runs.h"
+#include "images.h"
 #include "log.h"
 #include "stream.h"
 #include "worktrees.h"
@@ -24,11 +25,15 @@ orphans_reap(void *arg)
 		log_info("marked %d orphaned execution processes failed", n);
 }
 
-/* Idle worktrees (rate-limited node-wide by worktrees_sweep itself). */
+/*
+ * Idle worktrees (rate-limited node-wide by worktrees_sweep itself), and
+ * uploaded images no task took.
+ */
 static void
 orphans_sweep(void *arg)
 {
 	worktrees_sweep(stream_db(), 0);
+	images_sweep_orphans(stream_db());
 }
 
 void

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import {
 	BASE, SWARM_VAR, UUID_RE, api, assertTimestamp, createProject, createTask,
 	deleteProjectQuietly, fails, git, makeRepo, makeScratch, ok, pause, q, randomUuid,
-	removeScratch, sqlValue,
+	removeScratch, sql, sqlValue,
 } from './lib/stack.mjs';
 import { isAlive, waitFor } from './lib/procs.mjs';
 
@@ -249,5 +249,24 @@ describe('task images', () => {
 		}
 		assert.ok(tree.includes('notes.txt'), tree);
 		assert.ok(!tree.includes('.vibe-images'), tree);
+	});
+});
+
+describe('orphaned images', () => {
+	test('an image no task took is deleted a day later (row and file); task images stay', async () => {
+		const { project } = await newProject();
+		const old = ok(await upload('/api/images/upload', Buffer.concat([PNG, crypto.randomBytes(8)]), 'old.png'));
+		const kept = ok(await upload('/api/images/upload', Buffer.concat([PNG, crypto.randomBytes(8)]), 'kept.png'));
+		const task = await createTask(project.id, { title: 'keeps its image', image_ids: [kept.id] });
+		// Both a day and an hour old; the next upload sweeps.
+		sql(`UPDATE images SET created_at = UTC_TIMESTAMP(6) - INTERVAL 25 HOUR WHERE id IN (${q(old.id)}, ${q(kept.id)})`);
+		const fresh = ok(await upload('/api/images/upload', Buffer.concat([PNG, crypto.randomBytes(8)]), 'fresh.png'));
+		assert.equal(Number(sqlValue(`SELECT COUNT(*) FROM images WHERE id = ${q(old.id)}`)), 0, 'the orphan is gone');
+		assert.ok(!fs.existsSync(path.join(SWARM_VAR, 'images', old.file_path)), 'its file is gone');
+		fails(await api('GET', `/api/images/${old.id}/file`), 404, 'image not found');
+		assert.deepEqual(ok(await api('GET', `/api/images/task/${task.id}`)).map((i) => i.id), [kept.id]);
+		assert.ok(fs.existsSync(path.join(SWARM_VAR, 'images', kept.file_path)), "the task's image stays");
+		assert.ok(fs.existsSync(path.join(SWARM_VAR, 'images', fresh.file_path)), 'a new upload stays');
+		ok(await api('DELETE', `/api/images/${fresh.id}`));
 	});
 });
