@@ -2,6 +2,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -240,6 +241,9 @@ main(int argc, char *argv[])
 	info.uid = -1;
 	if ((ctx = lws_create_context(&info)) == NULL)
 		fatalx("cannot listen on %s", sock);
+	/* Like swarm-node's socket: the service's group (nginx) connects. */
+	if (chmod(sock, 0660) != 0)
+		log_warn("chmod %s", sock);
 	loop_init(ctx, lws_get_vhost_by_name(ctx, "default"));
 	if (loop_fd_add(sfd, on_signal, NULL) != 0)
 		fatalx("cannot watch signals");
