@@ -208,6 +208,82 @@ test('200 clients on one diff stream all get an update; a client that stops read
 		await c.close();
 });
 
+/*
+ * Server-to-client WebSocket frames (never masked) in buf from off: each
+ * {opcode, payload}; stops at an incomplete frame. Returns [frames, used].
+ */
+function parseFrames(buf)
+{
+	const frames = [];
+	let off = 0;
+	for (;;) {
+		if (buf.length - off < 2)
+			break;
+		const opcode = buf[off] & 0x0f;
+		let len = buf[off + 1] & 0x7f, hdr = 2;
+		if (len === 126) {
+			if (buf.length - off < 4)
+				break;
+			len = buf.readUInt16BE(off + 2);
+			hdr = 4;
+		} else if (len === 127) {
+			if (buf.length - off < 10)
+				break;
+			len = Number(buf.readBigUInt64BE(off + 2));
+			hdr = 10;
+		}
+		if (buf.length - off < hdr + len)
+			break;
+		frames.push({ opcode, payload: buf.subarray(off + hdr, off + hdr + len) });
+		off += hdr + len;
+	}
+	return [frames, off];
+}
+
+test('a client that stops reading past its queue bound gets refresh_required, then is closed', { timeout: 120000 }, async () => {
+	const { attempt, wt } = await attemptWithWorktree();
+	const stalled = await rawUpgrade(`/api/task-attempts/${attempt.id}/diff/ws`, { keep: true });
+	assert.equal(stalled.status, 101);
+	const reader = diffStream(attempt.id);
+	await reader.until((d) => content(d, 'agent.txt'), 30000, 'the snapshot');
+	// Updates of ~1.9 MB each (under the 2 MiB inline limit): past the
+	// kernel's and nginx's buffers, then past the queue's 64 MiB.
+	const big = 'y'.repeat(1900 * 1024) + '\n';
+	for (let i = 0; i < 48; i++) {
+		fs.writeFileSync(path.join(wt, 'huge.txt'), `${i}\n${big}`);
+		await reader.until((d) => content(d, 'huge.txt')?.newContent?.startsWith(`${i}\n`), 30000,
+		    `update ${i} to the reading client`);
+	}
+	// Now read what the stalled client was sent: the old updates, then
+	// refresh_required, then the end of the connection.
+	const sock = stalled.socket;
+	let buf = Buffer.alloc(0), refresh = false, closeFrame = false;
+	const ended = new Promise((resolve) => {
+		sock.on('data', (d) => {
+			buf = Buffer.concat([buf, d]);
+			const [frames, used] = parseFrames(buf);
+			buf = buf.subarray(used);
+			for (const f of frames) {
+				if (f.opcode === 1 && f.payload.length < 4096 &&
+				    /"refresh_required"\s*:\s*true/.test(f.payload.toString('utf8')))
+					refresh = true;
+				if (f.opcode === 8)
+					closeFrame = true;
+			}
+		});
+		sock.on('end', resolve);
+		sock.on('close', resolve);
+		sock.on('error', resolve);
+	});
+	sock.resume();
+	const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 30000));
+	assert.notEqual(await Promise.race([ended, timeout]), 'timeout', 'the stalled client is disconnected');
+	assert.ok(refresh, 'the stalled client got refresh_required');
+	assert.ok(closeFrame || sock.destroyed || sock.readableEnded, 'and the connection ended');
+	sock.destroy();
+	await reader.close();
+});
+
 /* The env and arguments of the running swarm-stream, to start it again. */
 function streamProcess()
 {
