@@ -189,8 +189,8 @@ int	db_image_attach(struct db *, const char *task_id, const char *image_id);
  * db_swarm.c: the node's hive state (hive_link), remote projects and
  * shared tasks as the sync sees them.
  */
-/* Make the hive_link row with machine_id if missing, then read it. */
-int	db_hive_link_get(struct db *, json_object **out, const char *machine_id);
+/* The hive_link row, made with a fresh machine id the first time. */
+int	db_hive_link_get(struct db *, json_object **out);
 int	db_hive_link_set_identity(struct db *, const char *hive_url,
 	    const char *key_prefix, const char *node_id, const char *org_id);
 /* Claim the next sync: *won 1 when the last is older than interval_ms. */

@@ -1,16 +1,27 @@
 /* db_swarm.c: SQL for the node's hive state, remote projects, shared tasks */
 #include "db_node.h"
 #include "err.h"
+#include "uuid.h"
 
 int
-db_hive_link_get(struct db *db, json_object **out, const char *machine_id)
+db_hive_link_get(struct db *db, json_object **out)
 {
 	static const char ins[] = "INSERT IGNORE INTO hive_link (id, "
 	    "machine_id) VALUES (1, ?)";
 	static const char sel[] = "SELECT machine_id, hive_url, key_prefix, "
 	    "node_id, organization_id FROM hive_link WHERE id = 1";
-	struct db_param	 p[] = { DB_STR(machine_id) };
+	char		 m[UUID_STRLEN + 1], machine_id[33];
+	size_t		 i, o;
 	int		 rc;
+
+	/* A machine id for the first call: 32 hex digits of a fresh UUID. */
+	if (uuid_new(m) != 0)
+		return E_FAIL;
+	for (i = o = 0; m[i] != '\0'; i++)
+		if (m[i] != '-')
+			machine_id[o++] = m[i];
+	machine_id[o] = '\0';
+	struct db_param	 p[] = { DB_STR(machine_id) };
 
 	if ((rc = db_exec(db, ins, p, DB_NPARAMS(p), NULL)) != 0)
 		return rc;

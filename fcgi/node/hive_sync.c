@@ -57,10 +57,9 @@ hive_register(struct db *db, struct hive_identity *out, const char *machine,
 int
 hive_identity(struct db *db, struct hive_identity *out, struct hive_reply *r)
 {
-	char		 machine[UUID_STRLEN + 1], m32[33], prefix[9];
+	char		 m32[33], prefix[9];
 	const char	*key = hive_key(), *s;
 	json_object	*row = NULL;
-	size_t		 i, o;
 	int		 rc;
 
 	memset(out, 0, sizeof(*out));
@@ -69,18 +68,15 @@ hive_identity(struct db *db, struct hive_identity *out, struct hive_reply *r)
 		snprintf(r->message, sizeof(r->message), "no hive configured");
 		return E_REMOTE;
 	}
-	/* A machine id made once per node database (see 004_hive_link). */
-	if (uuid_new(machine) != 0)
-		return E_FAIL;
-	for (i = o = 0; machine[i] != '\0'; i++)
-		if (machine[i] != '-')
-			m32[o++] = machine[i];
-	m32[o] = '\0';
 	snprintf(prefix, sizeof(prefix), "%.8s", key);
-	if ((rc = db_hive_link_get(db, &row, m32)) != 0)
+	/* A machine id made once per node database (see 004_hive_link). */
+	if ((rc = db_hive_link_get(db, &row)) != 0)
 		return rc;
-	if ((s = jsonx_get_str(row, "machine_id")) != NULL)
-		snprintf(m32, sizeof(m32), "%s", s);
+	if ((s = jsonx_get_str(row, "machine_id")) == NULL) {
+		json_object_put(row);
+		return E_FAIL;
+	}
+	snprintf(m32, sizeof(m32), "%s", s);
 	if (same(jsonx_get_str(row, "hive_url"), hive_base()) &&
 	    same(jsonx_get_str(row, "key_prefix"), prefix) &&
 	    (s = jsonx_get_str(row, "node_id")) != NULL &&
@@ -98,18 +94,10 @@ hive_identity(struct db *db, struct hive_identity *out, struct hive_reply *r)
 static int
 ensure_row(struct db *db)
 {
-	char		 m[UUID_STRLEN + 1], m32[33];
 	json_object	*row = NULL;
-	size_t		 i, o;
 	int		 rc;
 
-	if (uuid_new(m) != 0)
-		return E_FAIL;
-	for (i = o = 0; m[i] != '\0'; i++)
-		if (m[i] != '-')
-			m32[o++] = m[i];
-	m32[o] = '\0';
-	rc = db_hive_link_get(db, &row, m32);
+	rc = db_hive_link_get(db, &row);
 	json_object_put(row);
 	return rc;
 }

@@ -181,24 +181,19 @@ nl_heartbeat(void *arg)
 static int
 nl_send_auth(void)
 {
-	char		 m[UUID_STRLEN + 1], m32[33];
 	json_object	*row = NULL, *d;
 	const char	*mid;
-	size_t		 i, o;
 
-	if (uuid_new(m) != 0)
-		return E_FAIL;
-	for (i = o = 0; m[i] != '\0'; i++)
-		if (m[i] != '-')
-			m32[o++] = m[i];
-	m32[o] = '\0';
 	/* The same machine id the REST path registers with (hive_sync.c). */
-	if (db_hive_link_get(stream_db(), &row, m32) != 0)
+	if (db_hive_link_get(stream_db(), &row) != 0)
 		return E_DB;
-	mid = jsonx_get_str(row, "machine_id");
+	if ((mid = jsonx_get_str(row, "machine_id")) == NULL) {
+		json_object_put(row);
+		return E_FAIL;
+	}
 	if ((d = json_object_new_object()) == NULL ||
 	    jsonx_add_str(d, "api_key", hive_key()) != 0 ||
-	    jsonx_add_str(d, "machine_id", mid != NULL ? mid : m32) != 0 ||
+	    jsonx_add_str(d, "machine_id", mid) != 0 ||
 	    jsonx_add_str(d, "name", hive_node_name()) != 0 ||
 	    jsonx_add(d, "capabilities", hive_capabilities()) != 0 ||
 	    jsonx_add_str(d, "public_url", hive_public_url()) != 0 ||
